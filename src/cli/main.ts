@@ -1,4 +1,10 @@
 import { Command, CommanderError } from 'commander'
+import { registerBuildCommand } from './commands/build.ts'
+import { registerFetchCommand } from './commands/fetch.ts'
+import { registerHuntCommand } from './commands/hunt.ts'
+import { registerIngestCommand } from './commands/ingest.ts'
+import { registerWatchCommand } from './commands/watch.ts'
+import { registerValidateCommand } from './commands/validate.ts'
 
 /**
  * Builds the `huntpack` command line. Each subcommand lives in its own file
@@ -11,6 +17,12 @@ export function createProgram(): Command {
     )
     .exitOverride()
   // Subcommand registrations, one line each:
+  registerBuildCommand(program)
+  registerIngestCommand(program)
+  registerFetchCommand(program)
+  registerWatchCommand(program)
+  registerHuntCommand(program)
+  registerValidateCommand(program)
   return program
 }
 

@@ -23,4 +23,12 @@ export interface FeedRecord {
   confidence?: number | string
   tags: string[]
   references: string[]
+  /** ThreatFox `is_compromised`: the host is a compromised legitimate site. */
+  isCompromised?: boolean
+  /**
+   * Structural problem the reader found in this record, such as a CSV row
+   * with the wrong number of fields. Normalisation rejects the record with
+   * this text as the reason.
+   */
+  problem?: string
 }

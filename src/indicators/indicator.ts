@@ -14,10 +14,15 @@ export interface RecordOrigin {
   feed: string
   /** Path of the input file as the user gave it. */
   file: string
-  /** IOC id when the feed has one, otherwise `line N` (1-based). */
+  /**
+   * IOC id when the feed has one, otherwise `line N` in a text file or
+   * `record N` in a JSON list (both 1-based).
+   */
   recordId: string
   /** The value exactly as the feed wrote it, before refanging. */
   rawValue: string
+  /** Name of the entry inside `file` when `file` is a ZIP archive. */
+  archiveEntry?: string
 }
 
 export interface UrlParts {
@@ -32,7 +37,11 @@ export interface UrlParts {
 
 /** One normalised, deduplicated indicator of compromise. */
 export interface Indicator {
-  /** Deduplication key: `type|value` plus `|port` for IPs with a port. */
+  /**
+   * Deduplication key: `type|value`, plus `|port` for IPs with a port, then
+   * `|family`, for example `ip|203.0.113.9|8080|DCRat`. The same observable
+   * under two families is two indicators, one per hunting package.
+   */
   key: string
   type: IndicatorType
   /**
@@ -62,6 +71,11 @@ export interface Indicator {
   references: string[]
   /** True when any merged record had a defanged value. */
   defanged: boolean
+  /**
+   * True when any merged record marked the host as a compromised legitimate
+   * site (ThreatFox `is_compromised`), undefined when no record has the field.
+   */
+  isCompromised?: boolean
   origins: RecordOrigin[]
 }
 
@@ -85,4 +99,14 @@ export interface IngestResult {
   indicators: Indicator[]
   totals: IngestTotals
   rejected: RejectedRecord[]
+  /** Observables that became indicators under more than one family. */
+  familyOverlaps?: FamilyOverlap[]
+}
+
+/** One observable reported for several malware families. */
+export interface FamilyOverlap {
+  /** `type|value`, plus `|port` for IPs with a port. */
+  observableKey: string
+  /** Family names in code-point order. */
+  families: string[]
 }

@@ -1,0 +1,161 @@
+import type { IngestResult } from '../indicators/indicator.ts'
+import {
+  offendingText,
+  type KqlDiagnostic,
+} from '../validation/kql-validator.ts'
+import {
+  groupIndicatorsByFamily,
+  type FamilyIndicators,
+} from './family-indicators.ts'
+import { queryFileText, type FamilyPackage } from './family-package.ts'
+import { buildPackageIndex, type PackageIndex } from './package-index.ts'
+import type { Hunt } from '../hunts/hunt.ts'
+import { renderPackageTree } from './package-tree.ts'
+import { countNoun } from './readme-text.ts'
+
+/** One diagnostic of one hunting query, with where the query would be written. */
+export interface QueryProblem {
+  family: string
+  /** Path of the `.kql` file relative to the output folder. */
+  file: string
+  diagnostic: KqlDiagnostic
+  /** The query text the diagnostic points at, quoted, or where it is missing. */
+  excerpt: string
+}
+
+/**
+ * Returns whether a diagnostic fails the build. Errors do, and so do
+ * warnings, because in a generated query each binder warning means it reads
+ * a source other than the intended one. Suggestions do not.
+ */
+export function failsBuild(diagnostic: KqlDiagnostic): boolean {
+  return diagnostic.severity !== 'suggestion'
+}
+
+/** Writes a problem as `file:line:column: severity: message [excerpt] (family name)`. */
+export function formatQueryProblem(problem: QueryProblem): string {
+  const { line, column, severity, message } = problem.diagnostic
+  return (
+    `${problem.file}:${line}:${column}: ${severity}: ${message} ` +
+    `[${problem.excerpt}] (family ${problem.family})`
+  )
+}
+
+/** Raised when the KQL parser finds an error or warning in any hunting query of a build. */
+export class QueryValidationError extends Error {
+  constructor(readonly problems: readonly QueryProblem[]) {
+    const files = new Set(problems.map((p) => p.file)).size
+    super(
+      `the KQL parser found ${countNoun(problems.length, 'problem', 'problems')} in ` +
+        `${countNoun(files, 'hunting query', 'hunting queries')}, so no package was written:\n` +
+        problems.map((p) => `  ${formatQueryProblem(p)}`).join('\n') +
+        '\nCorrect the hunt definition or renderer that produced the query.',
+    )
+    this.name = 'QueryValidationError'
+  }
+}
+
+/** The stages a build runs after ingest; tests replace them. */
+export interface PackageBuildStages {
+  /** Builds the hunting queries of one family. */
+  buildFamilyHunts: (family: FamilyIndicators) => Hunt[]
+  /** Parses one query and returns its diagnostics; see {@link failsBuild}. */
+  validateQuery: (text: string) => readonly KqlDiagnostic[]
+  /** Called after each family's hunts are built and after each query is checked. */
+  onProgress?: (
+    stage: 'hunts' | 'validation',
+    done: number,
+    total: number,
+  ) => void
+}
+
+export interface PackageBuildOptions {
+  /** Input file names as `index.json` should list them. */
+  inputs: readonly string[]
+  /** How far back the queries search, as given to the hunts, for example `14d`. */
+  lookback: string
+}
+
+/** Everything one build writes, rendered in memory. */
+export interface PackageBuild {
+  families: FamilyPackage[]
+  index: PackageIndex
+  /** Paths relative to the output folder, with `/` separators, mapped to contents. */
+  files: Map<string, string>
+  /** Diagnostics that do not fail the build (suggestions). */
+  suggestions: QueryProblem[]
+}
+
+// Lets a progress bar redraw between synchronous steps.
+const yieldToEventLoop = () =>
+  new Promise<void>((resolve) => setImmediate(resolve))
+
+async function buildFamilies(
+  ingest: IngestResult,
+  stages: PackageBuildStages,
+): Promise<FamilyPackage[]> {
+  const groups = groupIndicatorsByFamily(ingest.indicators)
+  const families: FamilyPackage[] = []
+  for (const group of groups) {
+    families.push({ ...group, hunts: stages.buildFamilyHunts(group) })
+    stages.onProgress?.('hunts', families.length, groups.length)
+    await yieldToEventLoop()
+  }
+  return families
+}
+
+async function checkQueries(
+  families: readonly FamilyPackage[],
+  stages: PackageBuildStages,
+): Promise<QueryProblem[]> {
+  const total = families.reduce((sum, f) => sum + f.hunts.length, 0)
+  const problems: QueryProblem[] = []
+  let done = 0
+  for (const family of families) {
+    for (const hunt of family.hunts) {
+      const text = queryFileText(hunt)
+      const file = `${family.slug}/${hunt.fileName}`
+      for (const diagnostic of stages.validateQuery(text)) {
+        const excerpt = offendingText(text, diagnostic)
+        problems.push({ family: family.name, file, diagnostic, excerpt })
+      }
+      done += 1
+      stages.onProgress?.('validation', done, total)
+      await yieldToEventLoop()
+    }
+  }
+  return problems
+}
+
+/**
+ * Groups the ingested indicators by family, builds each family's hunts,
+ * checks every query with `stages.validateQuery`, and renders the whole
+ * output tree in memory. Nothing is written to disk here.
+ *
+ * @throws QueryValidationError listing every error and warning (family,
+ *   file, line, column, message, offending text) when any query has one.
+ * @throws PackageTreeError when hunts' file names clash or are not plain names.
+ */
+export async function buildPackages(
+  ingest: IngestResult,
+  options: PackageBuildOptions,
+  stages: PackageBuildStages,
+): Promise<PackageBuild> {
+  const families = await buildFamilies(ingest, stages)
+  const problems = await checkQueries(families, stages)
+  const failing = problems.filter((p) => failsBuild(p.diagnostic))
+  if (failing.length > 0) throw new QueryValidationError(failing)
+
+  const index = buildPackageIndex(
+    options.inputs,
+    ingest.totals,
+    ingest.rejected,
+    families,
+  )
+  return {
+    families,
+    index,
+    files: renderPackageTree(families, index, options.lookback),
+    suggestions: problems.filter((p) => !failsBuild(p.diagnostic)),
+  }
+}

@@ -1,0 +1,18 @@
+import { buildFamilyHunts } from '../targets/kql/hunt-renderer.ts'
+import { KqlValidator } from '../validation/kql-validator.ts'
+import type { PackageBuildStages } from './build-packages.ts'
+
+/**
+ * Returns the stages of a real build: the KQL hunt renderer with the given
+ * lookback (a KQL timespan such as `14d`), and Microsoft's Kusto parser
+ * checking each query against the Sentinel table catalog.
+ */
+export function createBuildStages(
+  lookback: string,
+): Pick<PackageBuildStages, 'buildFamilyHunts' | 'validateQuery'> {
+  return {
+    buildFamilyHunts: (family) =>
+      buildFamilyHunts(family.name, family.indicators, { lookback }),
+    validateQuery: (text) => KqlValidator.shared().validate(text),
+  }
+}

@@ -1,0 +1,15 @@
+import type { FamilyIndicators } from './family-indicators.ts'
+import type { Hunt } from '../hunts/hunt.ts'
+
+/** One family's indicators with the hunting queries built for them. */
+export interface FamilyPackage extends FamilyIndicators {
+  hunts: Hunt[]
+}
+
+/**
+ * Returns the text of a hunt's `.kql` file: the query with exactly one
+ * trailing newline. The README's code block contains the same bytes.
+ */
+export function queryFileText(hunt: Hunt): string {
+  return `${hunt.text.replace(/\n+$/, '')}\n`
+}

@@ -1,0 +1,95 @@
+import { createRequire } from 'node:module'
+import type { IngestTotals, RejectedRecord } from '../indicators/indicator.ts'
+import { countObservables } from './family-indicators.ts'
+import { queryFileText, type FamilyPackage } from './family-package.ts'
+import type { Observable } from '../hunts/observable.ts'
+
+/** One hunting query file in `index.json`. */
+export interface QueryIndexEntry {
+  /** Path of the `.kql` file relative to the output folder, with `/` separators. */
+  file: string
+  table: string
+  observable: Observable
+  /** Number of indicators the query searches for. */
+  indicators: number
+  /** Length of the query text in UTF-16 code units, without the final newline. */
+  characters: number
+}
+
+/** One family folder in `index.json`. */
+export interface FamilyIndexEntry {
+  name: string
+  slug: string
+  aliases: string[]
+  indicators: number
+  indicatorTypes: Partial<Record<Observable, number>>
+  queries: QueryIndexEntry[]
+}
+
+/**
+ * The contents of `index.json` at the top of the output folder. It contains no
+ * time of the build, so the same input gives the same bytes.
+ */
+export interface PackageIndex {
+  /** `huntpack <version>`. */
+  generatedBy: string
+  /** Input files as given on the command line. */
+  inputs: string[]
+  totals: IngestTotals
+  rejected: RejectedRecord[]
+  /** In code-unit order of `name`. */
+  families: FamilyIndexEntry[]
+}
+
+/** The `generatedBy` text: `huntpack` and the version in package.json. */
+export const GENERATED_BY: string = (() => {
+  const require = createRequire(import.meta.url)
+  const { version } = require('../../package.json') as { version: string }
+  return `huntpack ${version}`
+})()
+
+function familyEntry(family: FamilyPackage): FamilyIndexEntry {
+  return {
+    name: family.name,
+    slug: family.slug,
+    aliases: family.aliases,
+    indicators: family.indicators.length,
+    indicatorTypes: Object.fromEntries(countObservables(family.indicators)),
+    queries: family.hunts.map((hunt) => ({
+      file: `${family.slug}/${hunt.fileName}`,
+      table: hunt.table,
+      observable: hunt.observable,
+      indicators: hunt.indicators.length,
+      characters: queryFileText(hunt).length - 1,
+    })),
+  }
+}
+
+/**
+ * Builds the `index.json` contents of one build. Rejected records keep their
+ * ingest order, with only the `file`, `recordId`, `value` and `reason` fields.
+ */
+export function buildPackageIndex(
+  inputs: readonly string[],
+  totals: IngestTotals,
+  rejected: readonly RejectedRecord[],
+  families: readonly FamilyPackage[],
+): PackageIndex {
+  return {
+    generatedBy: GENERATED_BY,
+    inputs: [...inputs],
+    totals: {
+      read: totals.read,
+      accepted: totals.accepted,
+      merged: totals.merged,
+      rejected: totals.rejected,
+    },
+    rejected: rejected.map(({ file, recordId, value, reason }) => ({
+      file,
+      recordId,
+      value,
+      reason,
+    })),
+    families: families.map(familyEntry),
+  }
+}
