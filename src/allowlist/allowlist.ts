@@ -8,7 +8,10 @@ import {
   type IpAddress,
   type IpNetwork,
 } from './ip-address.ts'
-import { normalizeDomain, parseAllowlistEntry } from './parse-allowlist-entry.ts'
+import {
+  normalizeDomain,
+  parseAllowlistEntry,
+} from './parse-allowlist-entry.ts'
 import { readAllowlistFile } from './read-allowlist-file.ts'
 import {
   RESERVED_RANGE_CATEGORIES,
@@ -16,7 +19,7 @@ import {
   type ReservedRangeCategory,
 } from './reserved-ranges.ts'
 
-/** Which lists {@link Allowlist.load} combines. */
+/** Lists that {@link Allowlist.load} combines. */
 export interface AllowlistOptions {
   /** Reserved-range categories to suppress. Default: every category. */
   reservedRanges?: readonly ReservedRangeCategory[]
@@ -64,8 +67,15 @@ export class Allowlist {
   /** Exact addresses by normalized text, first entry wins. */
   private readonly ipEntries = new Map<string, AllowlistEntry>()
   /** IPv4 blocks as 32-bit base and mask, for a numeric test per entry. */
-  private readonly ipv4Networks: Array<{ entry: AllowlistEntry; base: number; mask: number }> = []
-  private readonly ipv6Networks: Array<{ entry: AllowlistEntry; network: IpNetwork }> = []
+  private readonly ipv4Networks: Array<{
+    entry: AllowlistEntry
+    base: number
+    mask: number
+  }> = []
+  private readonly ipv6Networks: Array<{
+    entry: AllowlistEntry
+    network: IpNetwork
+  }> = []
   private readonly domainEntries = new Map<string, AllowlistEntry[]>()
 
   private readonly order = new Map<AllowlistEntry, number>()
@@ -98,7 +108,9 @@ export class Allowlist {
     ]
     return new Allowlist([
       ...userEntries,
-      ...reservedRangeEntries(options.reservedRanges ?? RESERVED_RANGE_CATEGORIES),
+      ...reservedRangeEntries(
+        options.reservedRanges ?? RESERVED_RANGE_CATEGORIES,
+      ),
       ...(options.sinkholes === false ? [] : sinkholeEntries()),
       ...(options.popularDomains === false ? [] : popularDomainEntries()),
     ])
@@ -107,12 +119,15 @@ export class Allowlist {
   /** Returns the first entry that covers the indicator, or undefined. */
   match(target: AllowlistTarget): AllowlistMatch | undefined {
     if (target.type === 'ip') return this.matchIp(target, target.value)
-    if (target.type === 'domain') return this.matchDomain(target, target.value, false)
+    if (target.type === 'domain')
+      return this.matchDomain(target, target.value, false)
     if (target.type !== 'url') return undefined
 
     const host = target.urlHost ?? urlHost(target.value)
     if (host === undefined) return undefined
-    return parseIpAddress(host) ? this.matchIp(target, host) : this.matchDomain(target, host, true)
+    return parseIpAddress(host)
+      ? this.matchIp(target, host)
+      : this.matchDomain(target, host, true)
   }
 
   private addNetwork(entry: AllowlistEntry, network: IpNetwork): void {
@@ -122,10 +137,17 @@ export class Allowlist {
       return
     }
     const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0
-    this.ipv4Networks.push({ entry, base: (ipv4Number(address) & mask) >>> 0, mask })
+    this.ipv4Networks.push({
+      entry,
+      base: (ipv4Number(address) & mask) >>> 0,
+      mask,
+    })
   }
 
-  private matchIp(target: AllowlistTarget, text: string): AllowlistMatch | undefined {
+  private matchIp(
+    target: AllowlistTarget,
+    text: string,
+  ): AllowlistMatch | undefined {
     const address = parseIpAddress(text)
     if (!address) return undefined
 
@@ -133,17 +155,24 @@ export class Allowlist {
     const exact = this.ipEntries.get(addressKey(address))
     const network = this.findNetwork(address)
     const entry =
-      exact && network ? (this.order.get(exact)! < this.order.get(network)! ? exact : network) : (exact ?? network)
+      exact && network
+        ? this.order.get(exact)! < this.order.get(network)!
+          ? exact
+          : network
+        : (exact ?? network)
     return entry ? { entry, reason: describeMatch(target, entry) } : undefined
   }
 
   private findNetwork(address: IpAddress): AllowlistEntry | undefined {
     if (address.kind() === 'ipv6') {
-      return this.ipv6Networks.find((candidate) => ipInNetwork(address, candidate.network))?.entry
+      return this.ipv6Networks.find((candidate) =>
+        ipInNetwork(address, candidate.network),
+      )?.entry
     }
     const value = ipv4Number(address)
-    return this.ipv4Networks.find((candidate) => ((value & candidate.mask) >>> 0) === candidate.base)
-      ?.entry
+    return this.ipv4Networks.find(
+      (candidate) => (value & candidate.mask) >>> 0 === candidate.base,
+    )?.entry
   }
 
   private matchDomain(
@@ -175,20 +204,26 @@ function addressKey(address: IpAddress): string {
 
 function ipv4Number(address: IpAddress): number {
   const bytes = address.toByteArray()
-  return ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0
+  return (
+    ((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) >>> 0
+  )
 }
 
 function describeMatch(target: AllowlistTarget, entry: AllowlistEntry): string {
-  const shown =
+  const display =
     target.type === 'ip' && target.port !== undefined
       ? `${target.value.includes(':') ? `[${target.value}]` : target.value}:${target.port}`
       : target.value
   const portNote =
-    target.type === 'ip' && target.port !== undefined && entry.matcher.kind !== 'domain'
+    target.type === 'ip' &&
+    target.port !== undefined &&
+    entry.matcher.kind !== 'domain'
       ? '; an address entry covers every port'
       : ''
-  const urlNote = entry.domainIndicatorsOnly ? '; a full URL on this domain is still hunted' : ''
-  return `${shown} matches ${entry.text} in ${entry.list}, ${entry.source}${portNote}${urlNote}`
+  const urlNote = entry.domainIndicatorsOnly
+    ? '; a full URL on this domain is still hunted'
+    : ''
+  return `${display} matches ${entry.text} in ${entry.list}, ${entry.source}${portNote}${urlNote}`
 }
 
 function urlHost(value: string): string | undefined {
@@ -200,10 +235,15 @@ function urlHost(value: string): string | undefined {
   }
 }
 
-function reservedRangeEntries(categories: readonly ReservedRangeCategory[]): AllowlistEntry[] {
-  return RESERVED_RANGES.filter((range) => categories.includes(range.category)).map((range) => {
+function reservedRangeEntries(
+  categories: readonly ReservedRangeCategory[],
+): AllowlistEntry[] {
+  return RESERVED_RANGES.filter((range) =>
+    categories.includes(range.category),
+  ).map((range) => {
     const network = parseIpNetwork(range.cidr)
-    if (!network) throw new Error(`Invalid shipped reserved range ${range.cidr}`)
+    if (!network)
+      throw new Error(`Invalid shipped reserved range ${range.cidr}`)
     return {
       text: range.cidr,
       matcher: { kind: 'network', network },
@@ -218,23 +258,35 @@ function readShippedList<T>(name: string): ShippedList<T> {
 }
 
 function sinkholeEntries(): AllowlistEntry[] {
-  const shipped = readShippedList<{ value: string; source: string }>('sinkholes.json')
+  const shipped = readShippedList<{ value: string; source: string }>(
+    'sinkholes.json',
+  )
   return shipped.entries.map((item) => {
     const parsed = parseAllowlistEntry(item.value)
     if ('problem' in parsed) {
-      throw new Error(`Invalid shipped sinkhole entry ${item.value}: ${parsed.problem}`)
+      throw new Error(
+        `Invalid shipped sinkhole entry ${item.value}: ${parsed.problem}`,
+      )
     }
-    return { text: item.value, matcher: parsed.matcher, list: 'sinkholes', source: item.source }
+    return {
+      text: item.value,
+      matcher: parsed.matcher,
+      list: 'sinkholes',
+      source: item.source,
+    }
   })
 }
 
 function popularDomainEntries(): AllowlistEntry[] {
-  const shipped = readShippedList<{ domain: string; subdomains: boolean; category: string }>(
-    'popular-domains.json',
-  )
+  const shipped = readShippedList<{
+    domain: string
+    subdomains: boolean
+    category: string
+  }>('popular-domains.json')
   return shipped.entries.map((item) => {
     const domain = normalizeDomain(item.domain)
-    if (domain === undefined) throw new Error(`Invalid shipped popular domain ${item.domain}`)
+    if (domain === undefined)
+      throw new Error(`Invalid shipped popular domain ${item.domain}`)
     return {
       text: item.domain,
       matcher: { kind: 'domain', domain, subdomains: item.subdomains },

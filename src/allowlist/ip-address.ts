@@ -13,7 +13,8 @@ export type IpNetwork = [IpAddress, number]
  * IPv4 so it matches IPv4 ranges. Returns undefined for anything else.
  */
 export function parseIpAddress(text: string): IpAddress | undefined {
-  const value = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text
+  const value =
+    text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text
   if (ipaddr.IPv4.isValidFourPartDecimal(value)) return ipaddr.IPv4.parse(value)
   if (!value.includes(':') || !ipaddr.IPv6.isValid(value)) return undefined
 

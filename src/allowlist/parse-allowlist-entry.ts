@@ -19,20 +19,30 @@ export function parseAllowlistEntry(
     const network = parseIpNetwork(text)
     if (network) return { matcher: { kind: 'network', network } }
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-      return { problem: 'URLs are not allowed; write the host name or IP address' }
+      return {
+        problem: 'URLs are not allowed; write the host name or IP address',
+      }
     }
-    return { problem: 'invalid CIDR block (expected an address, "/" and a prefix length)' }
+    return {
+      problem:
+        'invalid CIDR block (expected an address, "/" and a prefix length)',
+    }
   }
 
   const address = parseIpAddress(text)
   if (address) return { matcher: { kind: 'ip', address } }
   if (/^[\d.]+:\d+$/.test(text) || /^\[.*\]:\d+$/.test(text)) {
-    return { problem: 'ports are not allowed; an IP entry covers every port of that address' }
+    return {
+      problem:
+        'ports are not allowed; an IP entry covers every port of that address',
+    }
   }
   if (/^[\d.]+$/.test(text)) return { problem: 'invalid IPv4 address' }
   if (text.includes(':')) return { problem: 'invalid IPv6 address' }
   if (text.startsWith('*.')) {
-    return { problem: `wildcards are not allowed; write "${text.slice(2)}", which covers its subdomains` }
+    return {
+      problem: `wildcards are not allowed; write "${text.slice(2)}", which covers its subdomains`,
+    }
   }
 
   const domain = normalizeDomain(text)
@@ -48,5 +58,7 @@ export function normalizeDomain(text: string): string | undefined {
   const trimmed = text.endsWith('.') ? text.slice(0, -1) : text
   const ascii = domainToASCII(trimmed.toLowerCase())
   if (ascii === '' || ascii.length > 253) return undefined
-  return ascii.split('.').every((label) => LABEL.test(label)) ? ascii : undefined
+  return ascii.split('.').every((label) => LABEL.test(label))
+    ? ascii
+    : undefined
 }

@@ -20,7 +20,9 @@ export class AllowlistFileError extends Error {
     const detail =
       problems.length > 0
         ? problems
-            .map((p) => `\n  ${file} line ${p.line}: "${p.value}": ${p.problem}`)
+            .map(
+              (p) => `\n  ${file} line ${p.line}: "${p.value}": ${p.problem}`,
+            )
             .join('')
         : ''
     const reason = cause instanceof Error ? `: ${cause.message}` : ''
@@ -52,7 +54,10 @@ export function readAllowlistFile(path: string): AllowlistEntry[] {
 }
 
 /** Parses allow-list text as {@link readAllowlistFile} does; `file` names it in messages. */
-export function parseAllowlistText(text: string, file: string): AllowlistEntry[] {
+export function parseAllowlistText(
+  text: string,
+  file: string,
+): AllowlistEntry[] {
   const entries: AllowlistEntry[] = []
   const problems: AllowlistLineProblem[] = []
 
@@ -62,7 +67,11 @@ export function parseAllowlistText(text: string, file: string): AllowlistEntry[]
 
     const line = index + 1
     if (/\s/.test(value)) {
-      problems.push({ line, value, problem: 'one entry per line (found whitespace inside)' })
+      problems.push({
+        line,
+        value,
+        problem: 'one entry per line (found whitespace inside)',
+      })
       return
     }
 

@@ -36,7 +36,7 @@ export interface StableChunkResult<T> {
   oversized: OversizedItem<T>[]
 }
 
-const DEFAULT_FILL_RATIO = 0.8
+const DEFAULT_FILL_RATIO = 0.9
 const MASK_64 = (1n << 64n) - 1n
 
 /**

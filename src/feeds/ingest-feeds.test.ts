@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 
 import { zipSync } from 'fflate'
 
-import type { Indicator } from '../indicators/indicator.ts'
+import type { Indicator, IngestResult } from '../indicators/indicator.ts'
 import { FeedError, type FeedErrorCode } from './feed-error.ts'
 import { ingestFeeds } from './ingest-feeds.ts'
 
@@ -24,6 +24,13 @@ const CSV_HEADER =
 
 const temporaryDirectory = mkdtempSync(join(tmpdir(), 'huntpack-ingest-'))
 after(() => rmSync(temporaryDirectory, { recursive: true, force: true }))
+
+// The tests only read the result, so one ingest of the sample serves all.
+let jsonSampleResult: Promise<IngestResult> | undefined
+function ingestJsonSample(): Promise<IngestResult> {
+  jsonSampleResult ??= ingestFeeds([JSON_SAMPLE])
+  return jsonSampleResult
+}
 
 function writeTemporary(name: string, content: string | Uint8Array): string {
   const path = join(temporaryDirectory, name)
@@ -65,7 +72,7 @@ async function assertFeedError(path: string, code: FeedErrorCode) {
 }
 
 test('ingest JSON sample totals', async () => {
-  const result = await ingestFeeds([JSON_SAMPLE])
+  const result = await ingestJsonSample()
   assert.deepEqual(result.totals, {
     read: 4490,
     accepted: 4488,
@@ -77,7 +84,7 @@ test('ingest JSON sample totals', async () => {
 })
 
 test('ingest JSON sample family overlaps', async () => {
-  const result = await ingestFeeds([JSON_SAMPLE])
+  const result = await ingestJsonSample()
   const unknownAndClearFake = ['ClearFake', 'Unknown malware']
   assert.deepEqual(result.familyOverlaps, [
     { observableKey: 'domain|auth-clo-id.cc', families: unknownAndClearFake },
@@ -100,7 +107,7 @@ test('ingest JSON sample family overlaps', async () => {
 })
 
 test('ingest JSON sample merged duplicate', async () => {
-  const result = await ingestFeeds([JSON_SAMPLE])
+  const result = await ingestJsonSample()
   assert.deepEqual(find(result.indicators, 'farmacia-bienestar.com'), {
     key: 'domain|farmacia-bienestar.com|ClearFake',
     type: 'domain',
@@ -133,7 +140,7 @@ test('ingest JSON sample merged duplicate', async () => {
 })
 
 test('ingest JSON sample reference DCRat', async () => {
-  const result = await ingestFeeds([JSON_SAMPLE])
+  const result = await ingestJsonSample()
   const reference = result.indicators.filter((item) =>
     item.origins.some((origin) => origin.recordId.startsWith('reference-')),
   )
@@ -190,7 +197,7 @@ test('ingest JSON sample minimum confidence', async () => {
 })
 
 test('ingest sorted by family, type, value, port', async () => {
-  const { indicators } = await ingestFeeds([JSON_SAMPLE])
+  const { indicators } = await ingestJsonSample()
   const keys = indicators.map((item) => [
     item.family,
     item.type,

@@ -1,4 +1,10 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import {
   downloadThreatFoxExport,
@@ -52,11 +58,17 @@ export async function fetchThreatFox(
   request: ThreatFoxFetchRequest,
   options: FetchThreatFoxOptions,
 ): Promise<FetchedFeed> {
-  const stamp = options.now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  const stamp = options.now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
   const download = await downloadRequest(request, options)
 
   mkdirSync(options.downloadDir, { recursive: true })
-  const file = path.join(options.downloadDir, `threatfox-${stamp}-${download.label}.${download.extension}`)
+  const file = path.join(
+    options.downloadDir,
+    `threatfox-${stamp}-${download.label}.${download.extension}`,
+  )
   const temporary = `${file}.partial`
   writeFileSync(temporary, download.bytes)
   renameSync(temporary, file)
@@ -87,7 +99,10 @@ async function downloadRequest(
 ): Promise<Download> {
   if (request.kind === 'export') {
     const result = await downloadThreatFoxExport(request.export, options)
-    const extension = request.export === 'full-zip' ? 'zip' : THREATFOX_EXPORTS[request.export].fileExtension
+    const extension =
+      request.export === 'full-zip'
+        ? 'zip'
+        : THREATFOX_EXPORTS[request.export].fileExtension
     return {
       label: `export-${request.export}`,
       extension,
@@ -102,11 +117,20 @@ async function downloadRequest(
   const query =
     request.kind === 'recent'
       ? ({ query: 'get_iocs', days: request.days } as const)
-      : ({ query: 'malwareinfo', malware: request.malware, limit: MALWAREINFO_LIMIT } as const)
+      : ({
+          query: 'malwareinfo',
+          malware: request.malware,
+          limit: MALWAREINFO_LIMIT,
+        } as const)
   const result = await queryThreatFoxApi(query, options)
   const label =
-    request.kind === 'recent' ? `get_iocs-${request.days}d` : `malwareinfo-${safeFileLabel(request.malware)}`
-  const detail = request.kind === 'recent' ? `days=${request.days}` : `malware=${JSON.stringify(request.malware)}`
+    request.kind === 'recent'
+      ? `get_iocs-${request.days}d`
+      : `malwareinfo-${safeFileLabel(request.malware)}`
+  const detail =
+    request.kind === 'recent'
+      ? `days=${request.days}`
+      : `malware=${JSON.stringify(request.malware)}`
   return {
     label,
     extension: 'json',
@@ -124,7 +148,9 @@ function safeFileLabel(text: string): string {
 
 function pruneDownloads(directory: string, keep: number): void {
   const saved = readdirSync(directory)
-    .filter((name) => name.startsWith('threatfox-') && !name.endsWith('.partial'))
+    .filter(
+      (name) => name.startsWith('threatfox-') && !name.endsWith('.partial'),
+    )
     .sort()
   // Names start with a UTC time stamp, so name order is time order.
   for (const name of saved.slice(0, Math.max(0, saved.length - keep))) {

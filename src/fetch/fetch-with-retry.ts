@@ -86,7 +86,10 @@ export async function fetchWithRetry(
   for (let attempt = 1; ; attempt++) {
     const outcome = await attemptOnce(url, init, timeoutMs, options)
 
-    if (outcome.kind === 'response' && !isRetryableStatus(outcome.result.status)) {
+    if (
+      outcome.kind === 'response' &&
+      !isRetryableStatus(outcome.result.status)
+    ) {
       return { ...outcome.result, attempts: attempt }
     }
 
@@ -259,11 +262,19 @@ function statusOf(outcome: AttemptOutcome): number | undefined {
   return outcome.kind === 'response' ? outcome.result.status : undefined
 }
 
-function abortedError(label: string, url: string, attempts: number): FetchError {
-  return new FetchError('aborted', `${label} request to ${url} was cancelled.`, {
-    url,
-    attempts,
-  })
+function abortedError(
+  label: string,
+  url: string,
+  attempts: number,
+): FetchError {
+  return new FetchError(
+    'aborted',
+    `${label} request to ${url} was cancelled.`,
+    {
+      url,
+      attempts,
+    },
+  )
 }
 
 function formatSeconds(ms: number): string {

@@ -31,9 +31,15 @@ beforeEach(() => {
   delays = []
 })
 
-function clientOptions(overrides: Partial<ThreatFoxClientOptions> = {}): ThreatFoxClientOptions {
+function clientOptions(
+  overrides: Partial<ThreatFoxClientOptions> = {},
+): ThreatFoxClientOptions {
   return {
-    settings: { apiUrl: server.apiUrl, exportUrl: server.exportUrl, authKey: AUTH_KEY },
+    settings: {
+      apiUrl: server.apiUrl,
+      exportUrl: server.exportUrl,
+      authKey: AUTH_KEY,
+    },
     maxAttempts: 3,
     timeoutMs: 2_000,
     backoffBaseMs: 10,
@@ -49,8 +55,14 @@ async function rejection(promise: Promise<unknown>): Promise<FetchError> {
   try {
     await promise
   } catch (error) {
-    assert.ok(error instanceof FetchError, `expected FetchError, got ${String(error)}`)
-    assert.ok(!error.message.includes(AUTH_KEY), 'error message contains the Auth-Key')
+    assert.ok(
+      error instanceof FetchError,
+      `expected FetchError, got ${String(error)}`,
+    )
+    assert.ok(
+      !error.message.includes(AUTH_KEY),
+      'error message contains the Auth-Key',
+    )
     return error
   }
   assert.fail('expected the promise to reject')
@@ -58,7 +70,10 @@ async function rejection(promise: Promise<unknown>): Promise<FetchError> {
 
 describe('queryThreatFoxApi', () => {
   test('get_iocs returns the fixture records', async () => {
-    const result = await queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions())
+    const result = await queryThreatFoxApi(
+      { query: 'get_iocs', days: 1 },
+      clientOptions(),
+    )
     assert.equal(result.queryStatus, 'ok')
     assert.equal(result.recordCount, 2)
     assert.equal(result.attempts, 1)
@@ -82,7 +97,9 @@ describe('queryThreatFoxApi', () => {
   test('missing key fails before any request', async () => {
     const options = clientOptions()
     options.settings = { ...options.settings, authKey: undefined }
-    const error = await rejection(queryThreatFoxApi({ query: 'get_iocs', days: 1 }, options))
+    const error = await rejection(
+      queryThreatFoxApi({ query: 'get_iocs', days: 1 }, options),
+    )
     assert.equal(error.code, 'missing-key')
     assert.match(error.message, /THREATFOX_AUTH_KEY is not set/)
     assert.match(error.message, /https:\/\/auth\.abuse\.ch\//)
@@ -91,7 +108,9 @@ describe('queryThreatFoxApi', () => {
 
   test('401 is rejected without retry', async () => {
     server.queueFaults('unauthorized')
-    const error = await rejection(queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions()))
+    const error = await rejection(
+      queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions()),
+    )
     assert.equal(error.code, 'rejected-key')
     assert.match(error.message, /ThreatFox rejected the Auth-Key/)
     assert.equal(server.requests.length, 1)
@@ -100,7 +119,9 @@ describe('queryThreatFoxApi', () => {
   test('wrong key is rejected', async () => {
     const options = clientOptions()
     options.settings = { ...options.settings, authKey: 'not-the-key' }
-    const error = await rejection(queryThreatFoxApi({ query: 'get_iocs', days: 1 }, options))
+    const error = await rejection(
+      queryThreatFoxApi({ query: 'get_iocs', days: 1 }, options),
+    )
     assert.equal(error.code, 'rejected-key')
     assert.equal(error.status, 401)
   })
@@ -120,7 +141,10 @@ describe('queryThreatFoxApi', () => {
 
   test('502 backs off then succeeds', async () => {
     server.queueFaults('bad-gateway', 'server-error')
-    const result = await queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions())
+    const result = await queryThreatFoxApi(
+      { query: 'get_iocs', days: 1 },
+      clientOptions(),
+    )
     assert.equal(result.attempts, 3)
     // Base 10 ms doubled per attempt; half of each is fixed and random() is 0.
     assert.deepEqual(delays, [5, 10])
@@ -137,11 +161,16 @@ describe('queryThreatFoxApi', () => {
 
   test('502 on every attempt fails', async () => {
     server.queueFaults('bad-gateway', 'bad-gateway', 'bad-gateway')
-    const error = await rejection(queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions()))
+    const error = await rejection(
+      queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions()),
+    )
     assert.equal(error.code, 'http')
     assert.equal(error.status, 502)
     assert.equal(error.attempts, 3)
-    assert.match(error.message, /failed on all 3 attempts \(HTTP 502 Bad Gateway\)/)
+    assert.match(
+      error.message,
+      /failed on all 3 attempts \(HTTP 502 Bad Gateway\)/,
+    )
   })
 
   test('slow answer times out on each attempt', async () => {
@@ -169,7 +198,9 @@ describe('queryThreatFoxApi', () => {
 
   test('truncated JSON is invalid, not retried', async () => {
     server.queueFaults('truncated')
-    const error = await rejection(queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions()))
+    const error = await rejection(
+      queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions()),
+    )
     assert.equal(error.code, 'invalid-response')
     assert.match(error.message, /not complete JSON/)
     assert.equal(server.requests.length, 1)
@@ -177,19 +208,27 @@ describe('queryThreatFoxApi', () => {
 
   test('cut connection is retried', async () => {
     server.queueFaults('cut-connection')
-    const result = await queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions())
+    const result = await queryThreatFoxApi(
+      { query: 'get_iocs', days: 1 },
+      clientOptions(),
+    )
     assert.equal(result.attempts, 2)
   })
 
   test('no_result gives zero records', async () => {
     server.queueFaults('empty')
-    const result = await queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions())
+    const result = await queryThreatFoxApi(
+      { query: 'get_iocs', days: 1 },
+      clientOptions(),
+    )
     assert.equal(result.queryStatus, 'no_result')
     assert.equal(result.recordCount, 0)
   })
 
   test('illegal days is a rejected query', async () => {
-    const error = await rejection(queryThreatFoxApi({ query: 'get_iocs', days: 9 }, clientOptions()))
+    const error = await rejection(
+      queryThreatFoxApi({ query: 'get_iocs', days: 9 }, clientOptions()),
+    )
     assert.equal(error.code, 'query-rejected')
     assert.match(error.message, /query_status illegal_days/)
     assert.match(error.message, /\{"days":9\}/)
@@ -197,7 +236,10 @@ describe('queryThreatFoxApi', () => {
 
   test('echoed key is removed from text', async () => {
     server.queueFaults('echo-key')
-    const result = await queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions())
+    const result = await queryThreatFoxApi(
+      { query: 'get_iocs', days: 1 },
+      clientOptions(),
+    )
     assert.equal(result.text.includes(AUTH_KEY), false)
     assert.match(result.text, /\[redacted\]/)
   })
@@ -205,7 +247,10 @@ describe('queryThreatFoxApi', () => {
   test('Retry-After above limit fails at once', async () => {
     server.queueFaults('rate-limited')
     const error = await rejection(
-      queryThreatFoxApi({ query: 'get_iocs', days: 1 }, clientOptions({ maxRetryAfterMs: 500 })),
+      queryThreatFoxApi(
+        { query: 'get_iocs', days: 1 },
+        clientOptions({ maxRetryAfterMs: 500 }),
+      ),
     )
     assert.equal(error.code, 'http')
     assert.match(error.message, /asked to retry after 1 s/)
@@ -258,21 +303,30 @@ describe('downloadThreatFoxExport', () => {
 
   test('truncated JSON export is invalid', async () => {
     server.queueFaults('truncated')
-    const error = await rejection(downloadThreatFoxExport('recent-json', clientOptions()))
+    const error = await rejection(
+      downloadThreatFoxExport('recent-json', clientOptions()),
+    )
     assert.equal(error.code, 'invalid-response')
   })
 
   test('truncated ZIP is invalid', async () => {
     server.queueFaults('truncated')
-    const error = await rejection(downloadThreatFoxExport('full-zip', clientOptions()))
+    const error = await rejection(
+      downloadThreatFoxExport('full-zip', clientOptions()),
+    )
     assert.equal(error.code, 'invalid-response')
     assert.match(error.message, /not a valid ZIP/)
   })
 
   test('404 fails without retry', async () => {
     const options = clientOptions()
-    options.settings = { ...options.settings, exportUrl: `${server.exportUrl}missing/` }
-    const error = await rejection(downloadThreatFoxExport('recent-csv', options))
+    options.settings = {
+      ...options.settings,
+      exportUrl: `${server.exportUrl}missing/`,
+    }
+    const error = await rejection(
+      downloadThreatFoxExport('recent-csv', options),
+    )
     assert.equal(error.code, 'http')
     assert.equal(error.status, 404)
     assert.equal(server.requests.length, 1)

@@ -1,6 +1,10 @@
 import { unzipSync } from 'fflate'
 import { FetchError } from './fetch-error.ts'
-import { fetchWithRetry, type HttpResult, type RetryOptions } from './fetch-with-retry.ts'
+import {
+  fetchWithRetry,
+  type HttpResult,
+  type RetryOptions,
+} from './fetch-with-retry.ts'
 import { redactSecret } from './redact-secret.ts'
 
 /**
@@ -134,7 +138,9 @@ export async function queryThreatFoxApi(
   )
   checkHttpStatus(response, 'ThreatFox API', THREATFOX_ENV.apiUrl)
 
-  const text = redactSecret(Buffer.from(response.body).toString('utf8'), [authKey])
+  const text = redactSecret(Buffer.from(response.body).toString('utf8'), [
+    authKey,
+  ])
   const parsed = parseJson(text, response, 'ThreatFox API response', authKey)
   return interpretApiBody(query, parsed, text, response)
 }
@@ -152,7 +158,10 @@ export async function downloadThreatFoxExport(
   options: ThreatFoxClientOptions,
 ): Promise<ThreatFoxExportResult> {
   const { exportUrl, authKey } = options.settings
-  const url = new URL(THREATFOX_EXPORTS[kind].path, withTrailingSlash(exportUrl)).href
+  const url = new URL(
+    THREATFOX_EXPORTS[kind].path,
+    withTrailingSlash(exportUrl),
+  ).href
   const headers: Record<string, string> = {}
   if (authKey !== undefined) headers['Auth-Key'] = authKey
 
@@ -183,12 +192,16 @@ function interpretApiBody(
   response: HttpResult,
 ): ThreatFoxApiResult {
   if (!isObject(parsed) || typeof parsed.query_status !== 'string') {
-    throw invalidResponse(response, 'ThreatFox API response has no query_status field')
+    throw invalidResponse(
+      response,
+      'ThreatFox API response has no query_status field',
+    )
   }
 
   const status = parsed.query_status
   const base = { query, text, attempts: response.attempts }
-  if (status === 'no_result') return { ...base, queryStatus: status, recordCount: 0 }
+  if (status === 'no_result')
+    return { ...base, queryStatus: status, recordCount: 0 }
   if (status === 'unknown_auth_key') throw rejectedKeyError(response)
   if (status !== 'ok') {
     // On failure the API puts a sentence in `data`, for example for `illegal_days`.
@@ -197,12 +210,19 @@ function interpretApiBody(
       'query-rejected',
       `ThreatFox API rejected the ${query.query} query ${JSON.stringify(queryArguments(query))} ` +
         `with query_status ${status}${detail}. Check the --days (1 to 7) and --malware values.`,
-      { url: response.url, status: response.status, attempts: response.attempts },
+      {
+        url: response.url,
+        status: response.status,
+        attempts: response.attempts,
+      },
     )
   }
 
   if (!Array.isArray(parsed.data)) {
-    throw invalidResponse(response, 'ThreatFox API response has query_status ok but no data array')
+    throw invalidResponse(
+      response,
+      'ThreatFox API response has query_status ok but no data array',
+    )
   }
   return { ...base, queryStatus: status, recordCount: parsed.data.length }
 }
@@ -224,7 +244,9 @@ function exportText(kind: ThreatFoxExportKind, response: HttpResult): string {
       `ThreatFox full export is not a valid ZIP file (${errorMessage(error)})`,
     )
   }
-  const csvNames = Object.keys(entries).filter((name) => name.toLowerCase().endsWith('.csv'))
+  const csvNames = Object.keys(entries).filter((name) =>
+    name.toLowerCase().endsWith('.csv'),
+  )
   if (csvNames.length !== 1) {
     throw invalidResponse(
       response,
@@ -244,18 +266,28 @@ function countExportRecords(
     // The JSON export maps each IOC id to an array of records.
     const parsed = parseJson(text, response, 'ThreatFox JSON export', authKey)
     if (!isObject(parsed)) {
-      throw invalidResponse(response, 'ThreatFox JSON export is not a JSON object of IOC ids')
+      throw invalidResponse(
+        response,
+        'ThreatFox JSON export is not a JSON object of IOC ids',
+      )
     }
     return Object.values(parsed).reduce<number>(
       (sum, records) => sum + (Array.isArray(records) ? records.length : 0),
       0,
     )
   }
-  return text.split(/\r?\n/).filter((line) => line.trim() !== '' && !line.startsWith('#')).length
+  return text
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '' && !line.startsWith('#')).length
 }
 
-function checkHttpStatus(response: HttpResult, label: string, urlVariable: string): void {
-  if (response.status === 401 || response.status === 403) throw rejectedKeyError(response)
+function checkHttpStatus(
+  response: HttpResult,
+  label: string,
+  urlVariable: string,
+): void {
+  if (response.status === 401 || response.status === 403)
+    throw rejectedKeyError(response)
   if (response.status >= 200 && response.status < 300) return
 
   throw new FetchError(
@@ -320,11 +352,15 @@ function rejectedKeyError(response: HttpResult): FetchError {
 }
 
 /** Runs a request and scrubs the key from any error it throws. */
-async function guard<T>(authKey: string | undefined, run: () => Promise<T>): Promise<T> {
+async function guard<T>(
+  authKey: string | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
   try {
     return await run()
   } catch (error) {
-    if (error instanceof Error) error.message = redactSecret(error.message, [authKey])
+    if (error instanceof Error)
+      error.message = redactSecret(error.message, [authKey])
     throw error
   }
 }

@@ -16,7 +16,11 @@ import {
   type FamilyChangelog,
 } from '../packages/family-changelog.ts'
 import { renderIndicatorsCsv } from '../packages/indicators-csv.ts'
-import { hashFiles, hashFolder, writeChangedFamilies } from '../packages/write-changed-families.ts'
+import {
+  hashFiles,
+  hashFolder,
+  writeChangedFamilies,
+} from '../packages/write-changed-families.ts'
 import type {
   BuildFamilyRecord,
   BuildIndicatorRecord,
@@ -80,7 +84,7 @@ interface FamilyPlan {
  * keeps its folder: same bytes, same modification times.
  *
  * The new tree is written to a temporary folder and swapped in at once
- * (see `writeChangedFamilies`); the build is recorded in the state after
+ * (see `writeChangedFamilies`). The build is recorded in the state after
  * the swap, in one transaction.
  *
  * @throws QueryValidationError, PackageTreeError or OutputDirectoryError
@@ -107,36 +111,73 @@ export async function buildFromState(
         })
 
   const stored = await store.loadIndicators()
-  const active = stored.filter((item) => item.status === 'active').map((item) => item.indicator)
-  const build = await buildPackages(asIngestResult(active), { inputs: options.inputs, lookback: options.lookback }, options.stages)
+  const active = stored
+    .filter((item) => item.status === 'active')
+    .map((item) => item.indicator)
+  const build = await buildPackages(
+    asIngestResult(active),
+    { inputs: options.inputs, lookback: options.lookback },
+    options.stages,
+  )
 
   const previous = await store.latestBuild(outDir)
   const previousFamilies = new Map(
-    (previous ? await store.loadBuildFamilies(previous.id) : []).map((family) => [family.family, family]),
+    (previous ? await store.loadBuildFamilies(previous.id) : []).map(
+      (family) => [family.family, family],
+    ),
   )
-  const previousIndicators = previous ? await store.loadBuildIndicators(previous.id) : []
+  const previousIndicators = previous
+    ? await store.loadBuildIndicators(previous.id)
+    : []
   const buildId = (await store.lastBuildId()) + 1
   const storedByKey = new Map(stored.map((item) => [item.indicator.key, item]))
 
   const plans: FamilyPlan[] = []
   for (const family of build.families) {
     addNotHunted(build.files, family.slug, family.name, stored)
-    const plan = await planFamily(build.files, family, outDir, previousFamilies.get(family.name))
+    const plan = await planFamily(
+      build.files,
+      family,
+      outDir,
+      previousFamilies.get(family.name),
+    )
     if (!plan.keep) {
-      const changelog = diffFamily(family.name, plan, previousIndicators, storedByKey, {
-        build: buildId,
-        built,
-        previousBuild: previous?.id,
-      })
-      appendToReadme(build.files, family.slug, renderChangelogSection(changelog))
+      const changelog = diffFamily(
+        family.name,
+        plan,
+        previousIndicators,
+        storedByKey,
+        {
+          build: buildId,
+          built,
+          previousBuild: previous?.id,
+        },
+      )
+      appendToReadme(
+        build.files,
+        family.slug,
+        renderChangelogSection(changelog),
+      )
       plan.filesHash = hashFiles(familyFiles(build.files, family.slug))
     }
     plans.push(plan)
   }
 
-  const keepFolders = new Set(plans.filter((plan) => plan.keep).map((plan) => plan.slug))
-  await writeChangedFamilies(options.out, build.files, { keepFolders, onFileWritten: options.onFileWritten })
-  await recordBuild(store, { buildId, built, outDir, plans, previousFamilies, lastRun: await store.lastRunId() })
+  const keepFolders = new Set(
+    plans.filter((plan) => plan.keep).map((plan) => plan.slug),
+  )
+  await writeChangedFamilies(options.out, build.files, {
+    keepFolders,
+    onFileWritten: options.onFileWritten,
+  })
+  await recordBuild(store, {
+    buildId,
+    built,
+    outDir,
+    plans,
+    previousFamilies,
+    lastRun: await store.lastRunId(),
+  })
 
   const currentNames = new Set(plans.map((plan) => plan.name))
   return {
@@ -144,7 +185,9 @@ export async function buildFromState(
     build,
     rewritten: plans.filter((plan) => !plan.keep).map((plan) => plan.name),
     unchanged: plans.filter((plan) => plan.keep).map((plan) => plan.name),
-    removed: [...previousFamilies.keys()].filter((name) => !currentNames.has(name)),
+    removed: [...previousFamilies.keys()].filter(
+      (name) => !currentNames.has(name),
+    ),
     lifecycle,
   }
 }
@@ -153,7 +196,12 @@ function asIngestResult(active: Indicator[]): IngestResult {
   const indicators = [...active].sort(compareIndicators)
   return {
     indicators,
-    totals: { read: indicators.length, accepted: indicators.length, merged: 0, rejected: 0 },
+    totals: {
+      read: indicators.length,
+      accepted: indicators.length,
+      merged: 0,
+      rejected: 0,
+    },
     rejected: [],
     familyOverlaps: findFamilyOverlaps(indicators),
   }
@@ -167,8 +215,15 @@ function addNotHunted(
 ): void {
   const ofFamily = stored.filter((item) => item.indicator.family === family)
   const leftOut: DroppedIndicator[] = ofFamily
-    .filter((item) => item.status === 'allow-listed' || item.status === 'below-confidence')
-    .map((item) => ({ indicator: item.indicator, status: item.status, reason: item.statusReason ?? '' }))
+    .filter(
+      (item) =>
+        item.status === 'allow-listed' || item.status === 'below-confidence',
+    )
+    .map((item) => ({
+      indicator: item.indicator,
+      status: item.status,
+      reason: item.statusReason ?? '',
+    }))
   const expired = ofFamily.filter((item) => item.status === 'expired').length
   const section = renderNotHuntedSection(leftOut, expired)
   if (section !== '') appendToReadme(files, slug, section)
@@ -212,9 +267,13 @@ function diffFamily(
   header: Pick<FamilyChangelog, 'build' | 'built' | 'previousBuild'>,
 ): FamilyChangelog {
   const before = new Map(
-    previousIndicators.filter((item) => item.family === family).map((item) => [item.key, item.fingerprint]),
+    previousIndicators
+      .filter((item) => item.family === family)
+      .map((item) => [item.key, item.fingerprint]),
   )
-  const now = new Map(plan.indicators.map((item) => [item.key, item.fingerprint]))
+  const now = new Map(
+    plan.indicators.map((item) => [item.key, item.fingerprint]),
+  )
   const indicatorOf = (key: string) => storedByKey.get(key)!.indicator
 
   const changelog: FamilyChangelog = {
@@ -227,10 +286,18 @@ function diffFamily(
       .filter((key) => !now.has(key) && storedByKey.has(key))
       .map((key) => {
         const stored = storedByKey.get(key)!
-        return { indicator: stored.indicator, status: stored.status, reason: stored.statusReason ?? '' }
+        return {
+          indicator: stored.indicator,
+          status: stored.status,
+          reason: stored.statusReason ?? '',
+        }
       }),
   }
-  if (header.previousBuild !== undefined && before.size === 0 && changelog.added.length === now.size) {
+  if (
+    header.previousBuild !== undefined &&
+    before.size === 0 &&
+    changelog.added.length === now.size
+  ) {
     // A family new to this output folder reads as a first build.
     return { ...changelog, previousBuild: undefined }
   }
@@ -243,14 +310,23 @@ function fingerprint(indicator: Indicator): string {
   return createHash('sha256').update(row).digest('hex')
 }
 
-function familyFiles(files: ReadonlyMap<string, string>, slug: string): Map<string, string> {
+function familyFiles(
+  files: ReadonlyMap<string, string>,
+  slug: string,
+): Map<string, string> {
   const prefix = `${slug}/`
   return new Map(
-    [...files].filter(([relative]) => relative.startsWith(prefix)).map(([relative, text]) => [relative.slice(prefix.length), text]),
+    [...files]
+      .filter(([relative]) => relative.startsWith(prefix))
+      .map(([relative, text]) => [relative.slice(prefix.length), text]),
   )
 }
 
-function appendToReadme(files: Map<string, string>, slug: string, section: string): void {
+function appendToReadme(
+  files: Map<string, string>,
+  slug: string,
+  section: string,
+): void {
   const readme = `${slug}/README.md`
   const text = files.get(readme)
   if (text === undefined) return
@@ -279,7 +355,10 @@ async function recordBuild(
         counts: {
           families: plans.length,
           rewritten: plans.filter((plan) => !plan.keep).length,
-          indicators: plans.reduce((sum, plan) => sum + plan.indicators.length, 0),
+          indicators: plans.reduce(
+            (sum, plan) => sum + plan.indicators.length,
+            0,
+          ),
         },
       },
       plans.map((plan) => ({
@@ -287,7 +366,10 @@ async function recordBuild(
         slug: plan.slug,
         contentHash: plan.contentHash,
         filesHash: plan.filesHash,
-        changedBuild: plan.keep ? (build.previousFamilies.get(plan.name)?.changedBuild ?? build.buildId) : build.buildId,
+        changedBuild: plan.keep
+          ? (build.previousFamilies.get(plan.name)?.changedBuild ??
+            build.buildId)
+          : build.buildId,
       })),
       plans.flatMap((plan) => plan.indicators),
     )

@@ -1,6 +1,9 @@
 import type { Allowlist } from '../allowlist/allowlist.ts'
 import type { AllowlistMatch } from '../allowlist/allowlist-entry.ts'
-import type { IndicatorStatus, IndicatorStatusRow } from '../state/state-store.ts'
+import type {
+  IndicatorStatus,
+  IndicatorStatusRow,
+} from '../state/state-store.ts'
 import { expiryClassOf, type LifecyclePolicy } from './lifecycle-policy.ts'
 
 /** The status lifecycle rules give an indicator, with the reason. */
@@ -34,7 +37,12 @@ export function evaluateStatus(
     port: row.port,
     urlHost: row.urlHost,
   })
-  if (match) return { status: 'allow-listed', reason: match.reason, allowlistMatch: match }
+  if (match)
+    return {
+      status: 'allow-listed',
+      reason: match.reason,
+      allowlistMatch: match,
+    }
 
   if (row.confidence < policy.minConfidence) {
     return {
@@ -50,7 +58,7 @@ export function evaluateStatus(
   if (ageMs > expiryDays * DAY_MS) {
     return {
       status: 'expired',
-      // The reason holds no `now`, so it stays the same from run to run.
+      // The reason contains no `now`, so it stays the same from run to run.
       reason: `last seen in feed ${lastSeen}; ${expiryClass} indicators expire ${expiryDays} days after that`,
     }
   }

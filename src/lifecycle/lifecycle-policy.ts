@@ -99,8 +99,12 @@ export function readLifecycleFile(file: string): LifecyclePolicy {
   }
 
   return {
-    expiryDays: { ...DEFAULT_LIFECYCLE_POLICY.expiryDays, ...result.data.expiryDays },
-    minConfidence: result.data.minConfidence ?? DEFAULT_LIFECYCLE_POLICY.minConfidence,
+    expiryDays: {
+      ...DEFAULT_LIFECYCLE_POLICY.expiryDays,
+      ...result.data.expiryDays,
+    },
+    minConfidence:
+      result.data.minConfidence ?? DEFAULT_LIFECYCLE_POLICY.minConfidence,
   }
 }
 
@@ -112,7 +116,9 @@ export function resolveLifecyclePolicy(options: {
   file?: string
   minConfidence?: number
 }): LifecyclePolicy {
-  const base = options.file ? readLifecycleFile(options.file) : DEFAULT_LIFECYCLE_POLICY
+  const base = options.file
+    ? readLifecycleFile(options.file)
+    : DEFAULT_LIFECYCLE_POLICY
   return {
     expiryDays: { ...base.expiryDays },
     minConfidence: options.minConfidence ?? base.minConfidence,

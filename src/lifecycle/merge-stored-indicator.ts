@@ -10,7 +10,10 @@ import { mergeIndicator } from '../indicators/merge-indicator.ts'
  * run's copy replacing the old, so a record fetched every hour does not
  * grow the list.
  */
-export function mergeStoredIndicator(stored: Indicator, incoming: Indicator): Indicator {
+export function mergeStoredIndicator(
+  stored: Indicator,
+  incoming: Indicator,
+): Indicator {
   return {
     ...mergeIndicator(stored, incoming),
     confidence: incoming.confidence,
@@ -23,7 +26,10 @@ function originId(origin: RecordOrigin): string {
   return `${origin.feed}\u0000${origin.recordId}`
 }
 
-function mergeOrigins(stored: readonly RecordOrigin[], incoming: readonly RecordOrigin[]): RecordOrigin[] {
+function mergeOrigins(
+  stored: readonly RecordOrigin[],
+  incoming: readonly RecordOrigin[],
+): RecordOrigin[] {
   const byId = new Map<string, RecordOrigin>()
   for (const origin of stored) byId.set(originId(origin), origin)
   for (const origin of incoming) byId.set(originId(origin), origin)
@@ -38,6 +44,7 @@ function mergeOrigins(stored: readonly RecordOrigin[], incoming: readonly Record
 export function feedDataFingerprint(indicator: Indicator): string {
   const { origins: _origins, ...data } = indicator
   // Sorted top-level keys, so a field added in another order compares equal.
-  const entries = Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  // Keys are unique, so the comparison never needs to return 0.
+  const entries = Object.entries(data).sort(([a], [b]) => (a < b ? -1 : 1))
   return JSON.stringify(Object.fromEntries(entries))
 }

@@ -12,9 +12,12 @@ import type {
 import { toUtcTimestamp } from '../state/utc-timestamp.ts'
 import { evaluateStatus, type StatusDecision } from './evaluate-status.ts'
 import type { LifecyclePolicy } from './lifecycle-policy.ts'
-import { feedDataFingerprint, mergeStoredIndicator } from './merge-stored-indicator.ts'
+import {
+  feedDataFingerprint,
+  mergeStoredIndicator,
+} from './merge-stored-indicator.ts'
 
-/** What {@link recordRun} stores and evaluates. */
+/** Input of {@link recordRun}. */
 export interface RecordRunInput {
   /** Command line summary for the `runs` table, for example `ingest`. */
   command: string
@@ -86,10 +89,20 @@ type Observed = Omit<IndicatorStatusRow, 'status' | 'statusReason'>
  *
  * A lifecycle pass (no `ingest`) that changes no status records nothing.
  */
-export async function recordRun(store: StateStore, input: RecordRunInput): Promise<RunReport> {
+export async function recordRun(
+  store: StateStore,
+  input: RecordRunInput,
+): Promise<RunReport> {
   return store.transaction(async () => {
     const runId = await store.nextRunId()
-    const work: RunWork = { runId, input, events: [], changes: [], added: 0, updated: 0 }
+    const work: RunWork = {
+      runId,
+      input,
+      events: [],
+      changes: [],
+      added: 0,
+      updated: 0,
+    }
 
     const touched = await mergeIncoming(store, work)
     await store.saveIndicators([...touched.values()])
@@ -123,12 +136,17 @@ interface RunWork {
   updated: number
 }
 
-async function mergeIncoming(store: StateStore, work: RunWork): Promise<Map<string, StoredIndicator>> {
+async function mergeIncoming(
+  store: StateStore,
+  work: RunWork,
+): Promise<Map<string, StoredIndicator>> {
   const touched = new Map<string, StoredIndicator>()
   const incoming = work.input.ingest?.indicators ?? []
   if (incoming.length === 0) return touched
 
-  const existing = await store.loadIndicatorsByKey(incoming.map((indicator) => indicator.key))
+  const existing = await store.loadIndicatorsByKey(
+    incoming.map((indicator) => indicator.key),
+  )
   for (const indicator of incoming) {
     const prior = existing.get(indicator.key)
     if (prior === undefined) {
@@ -138,9 +156,13 @@ async function mergeIncoming(store: StateStore, work: RunWork): Promise<Map<stri
     }
 
     const merged = mergeStoredIndicator(prior.indicator, indicator)
-    const dataChanged = feedDataFingerprint(merged) !== feedDataFingerprint(prior.indicator)
+    const dataChanged =
+      feedDataFingerprint(merged) !== feedDataFingerprint(prior.indicator)
     if (dataChanged) work.updated += 1
-    touched.set(indicator.key, decide(work, merged, prior, dataChanged ? 'updated' : undefined))
+    touched.set(
+      indicator.key,
+      decide(work, merged, prior, dataChanged ? 'updated' : undefined),
+    )
   }
   return touched
 }
@@ -172,7 +194,8 @@ function decide(
     indicator,
     status: decision.status,
     addedRun: prior?.addedRun ?? work.runId,
-    changedRun: dataEvent !== undefined || statusChanged ? work.runId : prior!.changedRun,
+    changedRun:
+      dataEvent !== undefined || statusChanged ? work.runId : prior!.changedRun,
   }
   if (decision.reason !== undefined) stored.statusReason = decision.reason
   return stored
@@ -188,7 +211,8 @@ async function reevaluateOthers(
     if (touched.has(row.key)) continue
 
     const decision = evaluate(work, row)
-    if (decision.status === row.status && decision.reason === row.statusReason) continue
+    if (decision.status === row.status && decision.reason === row.statusReason)
+      continue
 
     updates.push({
       key: row.key,
@@ -197,7 +221,8 @@ async function reevaluateOthers(
       changedRun: work.runId,
     })
     work.events.push(event(work, row, 'status', decision))
-    if (decision.status !== row.status) work.changes.push(change(row, row.status, decision))
+    if (decision.status !== row.status)
+      work.changes.push(change(row, row.status, decision))
   }
   return updates
 }
@@ -252,7 +277,8 @@ function change(
   if (item.port !== undefined) result.port = item.port
   if (from !== undefined) result.from = from
   if (decision.reason !== undefined) result.reason = decision.reason
-  if (decision.allowlistMatch !== undefined) result.allowlistMatch = decision.allowlistMatch
+  if (decision.allowlistMatch !== undefined)
+    result.allowlistMatch = decision.allowlistMatch
   return result
 }
 
@@ -272,7 +298,9 @@ async function countRun(store: StateStore, work: RunWork): Promise<RunCounts> {
     expired: became('expired'),
     allowListed: became('allow-listed'),
     belowConfidence: became('below-confidence'),
-    reactivated: work.changes.filter((item) => item.from !== undefined && item.to === 'active').length,
+    reactivated: work.changes.filter(
+      (item) => item.from !== undefined && item.to === 'active',
+    ).length,
     totalActive: totals.active,
     totalExpired: totals.expired,
     totalAllowListed: totals['allow-listed'],

@@ -1,7 +1,7 @@
 /**
- * Which columns of a log table describe a finding: when it happened, on
- * which device, between which hosts, and which process acted. Each role
- * lists candidate columns in order; the first non-empty value is used.
+ * Columns of a log table that describe a finding: the event time, the
+ * device, the hosts on both sides and the acting process. Each role lists
+ * candidate columns in order, and the first non-empty value is used.
  */
 export interface FindingColumns {
   time: readonly string[]

@@ -7,10 +7,10 @@
 export interface Finding {
   family: string
   /**
-   * The matched value as the query reports it: `MatchedIndicator` of
-   * huntpack's queries (`address:port` when the port matched too), or the
-   * list value a where clause matched in other queries; "" when the engine
-   * could not tell which value matched.
+   * The matched value as the query reports it. For huntpack's queries this
+   * is `MatchedIndicator` (`address:port` when the port matched too). For
+   * other queries it is the list value a where clause matched, or "" when
+   * the engine could not tell which value matched.
    */
   indicator: string
   /** True when address and port matched, false for an address-only match, null when the hunt has no port. */

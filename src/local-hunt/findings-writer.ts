@@ -6,7 +6,7 @@ import { escapeMarkdown, markdownCodeSpan } from '../packages/markdown.ts'
 import type { Finding } from './finding.ts'
 import type { HuntRun } from './hunt-runner.ts'
 
-/** What a hunt read, for the report. */
+/** Inputs of a hunt, for the report. */
 export interface HuntInputs {
   /** The time `ago()` counted back from, ISO 8601 UTC. */
   now: string
@@ -138,7 +138,8 @@ export function findingsPerFamily(
   const counts = new Map<string, number>()
   for (const f of findings)
     counts.set(f.family, (counts.get(f.family) ?? 0) + 1)
-  return new Map([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  const names = [...counts.keys()].sort()
+  return new Map(names.map((name) => [name, counts.get(name)!]))
 }
 
 /** Returns report.md: inputs, counts, findings per family, failed queries and notes. */

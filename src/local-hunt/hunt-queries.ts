@@ -19,8 +19,8 @@ interface IndexFile {
   }>
 }
 
-function matchesFamily(name: string, wanted: string): boolean {
-  return name.toLowerCase() === wanted.toLowerCase()
+function matchesFamily(name: string, requested: string): boolean {
+  return name.toLowerCase() === requested.toLowerCase()
 }
 
 /**

@@ -15,7 +15,7 @@ export interface HuntQuery {
   text: string
 }
 
-/** What happened to one query. */
+/** Outcome of one query. */
 export interface QueryOutcome {
   family: string
   file: string
@@ -297,6 +297,7 @@ function sortFindings(findings: Finding[]): Finding[] {
     if (at !== bt) return at < bt ? -1 : 1
     if (al !== bl) return al < bl ? -1 : 1
     if (a.logLine !== b.logLine) return a.logLine - b.logLine
-    return a.indicator < b.indicator ? -1 : a.indicator > b.indicator ? 1 : 0
+    if (a.indicator === b.indicator) return 0
+    return a.indicator < b.indicator ? -1 : 1
   })
 }

@@ -44,8 +44,8 @@ export interface TranslatedQuery {
   columns: Column[]
   /**
    * The query up to its first operator that merges rows (`summarize`,
-   * `distinct`), with the hidden row identity and probe columns; undefined
-   * when rows never map to log rows. Findings come from this statement.
+   * `distinct`), with the hidden row identity and probe columns. Findings
+   * come from this statement. It is undefined when rows never map to log rows.
    */
   findingsSql?: string
   findingsColumns: Column[]
@@ -337,7 +337,7 @@ class QueryTranslator {
       )
     }
     // NOTE: watchlists live in the Sentinel workspace, so the local engine
-    // reads every watchlist as empty and says so in the report.
+    // reads every watchlist as empty and reports it as a warning.
     this.warnings.push(
       `watchlist ${JSON.stringify(alias)} is not available locally and was read as empty`,
     )

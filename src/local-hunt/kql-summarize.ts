@@ -180,6 +180,7 @@ function argMaxRelation(
       call,
     )
   }
+
   const maximized = expressions.translate(args[0]!)
   const maximizedName = simpleName(args[0]!) ?? 'max_'
   const groupItems = groups.map((group) => ({
@@ -197,14 +198,15 @@ function argMaxRelation(
     (g, i) =>
       `${sqlIdentifier(`_hp_group${i + 1}`)} AS ${sqlIdentifier(g.name)}`,
   )
+
   inner.push(`${maximized.sql} AS "_hp_max"`)
   outer.push(`"_hp_max" AS ${sqlIdentifier(maximizedName)}`)
   columns.push({ name: maximizedName, type: maximized.type })
-  const taken = new Set(columns.map((c) => c.name))
+  const usedNames = new Set(columns.map((c) => c.name))
   const rest = args.slice(1)
   const returned: Column[] =
     rest.length === 1 && kindName(rest[0]!) === 'StarExpression'
-      ? input.columns.filter((c) => !taken.has(c.name))
+      ? input.columns.filter((c) => !usedNames.has(c.name))
       : rest.map((node) => {
           const name = simpleName(node)
           if (!name)
@@ -216,6 +218,7 @@ function argMaxRelation(
     outer.push(sqlIdentifier(column.name))
     columns.push(column)
   }
+
   const partition = groupItems.length
     ? `PARTITION BY ${groupItems.map((g) => g.value.sql).join(', ')} `
     : ''

@@ -5,8 +5,8 @@
  * section "What is a term?"). So `Sub.EVIL.example.` has `evil.example`, but
  * `notevil.example` does not.
  *
- * The same rule is written twice, as an RE2 pattern that DuckDB evaluates
- * and as a JavaScript matcher that names the needle a row matched; the tests
+ * The same rule is written twice: as an RE2 pattern that DuckDB evaluates,
+ * and as a JavaScript matcher that names the needle a row matched. The tests
  * check that both agree.
  *
  * NOTE: "alphanumeric" is taken as Unicode letters and digits (`\p{L}`,

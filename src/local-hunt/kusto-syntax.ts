@@ -85,7 +85,7 @@ export function listElements(list: SyntaxNode | null): SyntaxNode[] {
   for (let i = 0; i < list.ChildCount; i++) {
     const item = list.GetChild(i)
     if (!item) continue
-    // A SeparatedElement holds the element first and its comma second.
+    // A SeparatedElement contains the element first and its comma second.
     const element =
       kindName(item) === 'SeparatedElement' ? item.GetChild(0) : item
     if (element) elements.push(element)

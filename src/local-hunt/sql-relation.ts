@@ -54,8 +54,6 @@ const CARRIED_COLUMN_PREFIX = '_hp_'
 export function carriedColumnName(name: string): string {
   return `${CARRIED_COLUMN_PREFIX}${name}`
 }
-/** Prefix of the hidden columns that hold the value a where clause matched. */
-export const PROBE_COLUMN_PREFIX = '_hp_Probe'
 
 const NUMERIC_TYPES = new Set<KqlType>(['int', 'long', 'real'])
 
@@ -118,7 +116,7 @@ export function duckdbType(type: KqlType): string {
 /**
  * Returns SQL that gives the KQL string form of an expression. KQL strings
  * are never null (an absent string is ""), so the result is never NULL
- * either; that keeps `not(x startswith "...")` true for rows with no value,
+ * either. This keeps `not(x startswith "...")` true for rows with no value,
  * as in Kusto.
  */
 export function stringSql(expression: SqlExpression): string {

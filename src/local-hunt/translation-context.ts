@@ -6,7 +6,7 @@ import {
 import { firstToken, positionAt, type SyntaxNode } from './kusto-syntax.ts'
 import type { ConstantScalar, Relation, SqlExpression } from './sql-relation.ts'
 
-/** What a `let` name stands for. */
+/** Meaning of a `let` name. */
 export type LetBinding =
   | { kind: 'scalar'; value: SqlExpression }
   | { kind: 'list'; values: ConstantScalar[] }
@@ -46,7 +46,6 @@ export class TranslationContext {
   readonly lets = new Map<string, LetBinding>()
   readonly probes: MatchProbe[] = []
   readonly tables = new Set<string>()
-  private cteCount = 0
 
   constructor(
     readonly text: string,
@@ -73,12 +72,8 @@ export class TranslationContext {
   }
 
   nextProbeColumn(): string {
+    // Hidden probe columns are named _hp_Probe1, _hp_Probe2, ...
     return `_hp_Probe${this.probes.length + 1}`
-  }
-
-  nextCteName(): string {
-    this.cteCount++
-    return `_hp_let${this.cteCount}`
   }
 }
 

@@ -1,8 +1,10 @@
-import type { IngestResult } from '../indicators/indicator.ts'
+import type { Allowlist } from '../allowlist/allowlist.ts'
+import type { Indicator, IngestResult } from '../indicators/indicator.ts'
 import {
-  offendingText,
-  type KqlDiagnostic,
-} from '../validation/kql-validator.ts'
+  partitionAllowlisted,
+  type SuppressedIndicator,
+} from './allowlisted-indicators.ts'
+import type { KqlDiagnostic } from '../validation/kql-validator.ts'
 import {
   groupIndicatorsByFamily,
   type FamilyIndicators,
@@ -21,6 +23,29 @@ export interface QueryProblem {
   diagnostic: KqlDiagnostic
   /** The query text the diagnostic points at, quoted, or where it is missing. */
   excerpt: string
+}
+
+// Longest excerpt of query text an error message quotes.
+const MAX_EXCERPT = 60
+
+/**
+ * Returns the text a diagnostic points at as a JSON string, so control
+ * characters stay visible. A zero-length diagnostic marks a missing part,
+ * so the text that follows it on the same line is quoted instead.
+ */
+function excerptAt(query: string, diagnostic: KqlDiagnostic): string {
+  const quote = (text: string) =>
+    JSON.stringify(
+      text.length > MAX_EXCERPT ? `${text.slice(0, MAX_EXCERPT - 3)}...` : text,
+    )
+  const { start, length } = diagnostic
+  if (length > 0) return quote(query.slice(start, start + length))
+
+  const next = query
+    .slice(start)
+    .split(/\r\n|[\n\r]/, 1)[0]!
+    .trim()
+  return next ? `before ${quote(next.slice(0, 20))}` : 'at end of line'
 }
 
 /**
@@ -74,6 +99,11 @@ export interface PackageBuildOptions {
   inputs: readonly string[]
   /** How far back the queries search, as given to the hunts, for example `14d`. */
   lookback: string
+  /**
+   * Entries whose indicators are left out of the hunts and listed with the
+   * reason in `index.json` and the family README. None when undefined.
+   */
+  allowlist?: Allowlist
 }
 
 /** Everything one build writes, rendered in memory. */
@@ -84,6 +114,8 @@ export interface PackageBuild {
   files: Map<string, string>
   /** Diagnostics that do not fail the build (suggestions). */
   suggestions: QueryProblem[]
+  /** Indicators the allow-list left out, in ingest order. */
+  suppressed: SuppressedIndicator[]
 }
 
 // Lets a progress bar redraw between synchronous steps.
@@ -91,13 +123,18 @@ const yieldToEventLoop = () =>
   new Promise<void>((resolve) => setImmediate(resolve))
 
 async function buildFamilies(
-  ingest: IngestResult,
+  indicators: readonly Indicator[],
+  suppressed: readonly SuppressedIndicator[],
   stages: PackageBuildStages,
 ): Promise<FamilyPackage[]> {
-  const groups = groupIndicatorsByFamily(ingest.indicators)
+  const groups = groupIndicatorsByFamily(indicators)
   const families: FamilyPackage[] = []
   for (const group of groups) {
-    families.push({ ...group, hunts: stages.buildFamilyHunts(group) })
+    const notHunted = suppressed.filter(
+      (s) => s.indicator.family === group.name,
+    )
+    const hunts = stages.buildFamilyHunts(group)
+    families.push({ ...group, hunts, notHunted })
     stages.onProgress?.('hunts', families.length, groups.length)
     await yieldToEventLoop()
   }
@@ -116,7 +153,7 @@ async function checkQueries(
       const text = queryFileText(hunt)
       const file = `${family.slug}/${hunt.fileName}`
       for (const diagnostic of stages.validateQuery(text)) {
-        const excerpt = offendingText(text, diagnostic)
+        const excerpt = excerptAt(text, diagnostic)
         problems.push({ family: family.name, file, diagnostic, excerpt })
       }
       done += 1
@@ -128,7 +165,8 @@ async function checkQueries(
 }
 
 /**
- * Groups the ingested indicators by family, builds each family's hunts,
+ * Leaves out the indicators `options.allowlist` covers, groups the rest by
+ * family, builds each family's hunts,
  * checks every query with `stages.validateQuery`, and renders the whole
  * output tree in memory. Nothing is written to disk here.
  *
@@ -141,7 +179,10 @@ export async function buildPackages(
   options: PackageBuildOptions,
   stages: PackageBuildStages,
 ): Promise<PackageBuild> {
-  const families = await buildFamilies(ingest, stages)
+  const { hunted, suppressed } = options.allowlist
+    ? partitionAllowlisted(ingest.indicators, options.allowlist)
+    : { hunted: ingest.indicators, suppressed: [] }
+  const families = await buildFamilies(hunted, suppressed, stages)
   const problems = await checkQueries(families, stages)
   const failing = problems.filter((p) => failsBuild(p.diagnostic))
   if (failing.length > 0) throw new QueryValidationError(failing)
@@ -150,6 +191,7 @@ export async function buildPackages(
     options.inputs,
     ingest.totals,
     ingest.rejected,
+    suppressed,
     families,
   )
   return {
@@ -157,5 +199,6 @@ export async function buildPackages(
     index,
     files: renderPackageTree(families, index, options.lookback),
     suggestions: problems.filter((p) => !failsBuild(p.diagnostic)),
+    suppressed,
   }
 }

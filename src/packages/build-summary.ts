@@ -55,9 +55,29 @@ function rejectionLines(build: PackageBuild, indexPath: string): string[] {
   return lines
 }
 
+function suppressedLines(build: PackageBuild, indexPath: string): string[] {
+  if (build.suppressed.length === 0) return []
+  const counts = new Map<string, number>()
+  for (const { list } of build.suppressed) {
+    counts.set(list, (counts.get(list) ?? 0) + 1)
+  }
+  const lists = [...counts].sort(
+    (a, b) => b[1] - a[1] || compareCodeUnits(a[0], b[0]),
+  )
+  const width = formatCount(lists[0]![1]).length
+  return [
+    `Left out ${countNoun(build.suppressed.length, 'indicator', 'indicators')} that the allow-list covers, by list ` +
+      `(each one with its reason is under "suppressed" in ${indexPath}):`,
+    ...lists.map(
+      ([list, count]) => `  ${formatCount(count).padStart(width)}  ${list}`,
+    ),
+  ]
+}
+
 /**
  * Writes the lines `huntpack build` prints when it succeeds: record totals,
- * rejections by reason, and where the packages are. With `verbose`, one line
+ * rejections by reason, allow-listed indicators by list, and where the
+ * packages are. With `verbose`, one line
  * per family and every suggestion of the KQL parser follow.
  */
 export function formatBuildSummary(
@@ -73,6 +93,7 @@ export function formatBuildSummary(
       `${formatCount(totals.accepted)} accepted, ${formatCount(totals.merged)} merged into an indicator already read, ` +
       `${formatCount(totals.rejected)} rejected.`,
     ...rejectionLines(build, indexPath),
+    ...suppressedLines(build, indexPath),
     `Wrote ${countNoun(families.length, 'family package', 'family packages')} with ` +
       `${countNoun(queries, 'hunting query', 'hunting queries')} to ${outputDirectory} (index: ${indexPath}).`,
   ]

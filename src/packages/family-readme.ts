@@ -10,6 +10,7 @@ import {
   markdownCodeSpan,
 } from './markdown.ts'
 import type { Hunt } from '../hunts/hunt.ts'
+import { renderNotHuntedSection } from './family-changelog.ts'
 import { renderExclusionsSection } from './readme-exclusions.ts'
 import {
   countNoun,
@@ -132,13 +133,28 @@ const SECTIONS = [
   'False positives and exclusions',
 ]
 
-function renderContents(): string {
+function renderContents(family: FamilyPackage): string {
+  const sections = hasNotHunted(family) ? [...SECTIONS, 'Not hunted'] : SECTIONS
   // GitHub derives a heading's anchor by lower-casing it and turning spaces
-  // into hyphens; these headings have no other punctuation.
-  const links = SECTIONS.map(
+  // into hyphens. These headings have no other punctuation.
+  const links = sections.map(
     (title) => `[${title}](#${title.toLowerCase().replaceAll(' ', '-')})`,
   )
   return `Contents: ${links.join(' · ')}`
+}
+
+function hasNotHunted(family: FamilyPackage): boolean {
+  return (family.notHunted?.length ?? 0) > 0
+}
+
+/** Renders the allow-listed indicators with the entry that covers each. */
+function renderNotHunted(family: FamilyPackage): string {
+  const leftOut = family.notHunted!.map(({ indicator, reason }) => ({
+    indicator,
+    status: 'allow-listed',
+    reason,
+  }))
+  return renderNotHuntedSection(leftOut, 0)
 }
 
 function renderIocSummary(family: FamilyPackage): string {
@@ -166,8 +182,14 @@ function renderIocSummary(family: FamilyPackage): string {
       `- Indicators also listed under other families: ${shared.join(', ')}`,
     )
   }
+  lines.push(`- Total indicators: ${formatCount(family.indicators.length)}`)
+  if (hasNotHunted(family)) {
+    const count = family.notHunted!.length
+    lines.push(
+      `- Not hunted: ${countNoun(count, 'more indicator', 'more indicators')} on the allow-list, see [Not hunted](#not-hunted)`,
+    )
+  }
   lines.push(
-    `- Total indicators: ${formatCount(family.indicators.length)}`,
     '',
     '| Type | Indicators |',
     '|---|---:|',
@@ -311,12 +333,13 @@ export function renderFamilyReadme(
   const sections = [
     `# ${escapeMarkdown(family.name)} hunting package`,
     renderSummary(family, options),
-    renderContents(),
+    renderContents(family),
     renderIocSummary(family),
     renderIndicators(family, options),
     renderHunts(family.hunts),
     renderTables(family.hunts),
     renderExclusionsSection(family.hunts),
+    ...(hasNotHunted(family) ? [renderNotHunted(family)] : []),
   ]
   return `${sections.join('\n\n')}\n`
 }

@@ -1,5 +1,10 @@
 import { createRequire } from 'node:module'
-import type { IngestTotals, RejectedRecord } from '../indicators/indicator.ts'
+import type {
+  IndicatorType,
+  IngestTotals,
+  RejectedRecord,
+} from '../indicators/indicator.ts'
+import type { SuppressedIndicator } from './allowlisted-indicators.ts'
 import { countObservables } from './family-indicators.ts'
 import { queryFileText, type FamilyPackage } from './family-package.ts'
 import type { Observable } from '../hunts/observable.ts'
@@ -14,6 +19,16 @@ export interface QueryIndexEntry {
   indicators: number
   /** Length of the query text in UTF-16 code units, without the final newline. */
   characters: number
+}
+
+/** One indicator an allow-list entry left out, in `index.json`. */
+export interface SuppressedIndexEntry {
+  family: string
+  type: IndicatorType
+  /** Canonical value, not defanged. */
+  value: string
+  port?: number
+  reason: string
 }
 
 /** One family folder in `index.json`. */
@@ -37,6 +52,8 @@ export interface PackageIndex {
   inputs: string[]
   totals: IngestTotals
   rejected: RejectedRecord[]
+  /** Indicators an allow-list entry left out of the hunts, in family order. */
+  suppressed: SuppressedIndexEntry[]
   /** In code-unit order of `name`. */
   families: FamilyIndexEntry[]
 }
@@ -68,11 +85,13 @@ function familyEntry(family: FamilyPackage): FamilyIndexEntry {
 /**
  * Builds the `index.json` contents of one build. Rejected records keep their
  * ingest order, with only the `file`, `recordId`, `value` and `reason` fields.
+ * Suppressed indicators keep their given order.
  */
 export function buildPackageIndex(
   inputs: readonly string[],
   totals: IngestTotals,
   rejected: readonly RejectedRecord[],
+  suppressed: readonly SuppressedIndicator[],
   families: readonly FamilyPackage[],
 ): PackageIndex {
   return {
@@ -88,6 +107,13 @@ export function buildPackageIndex(
       file,
       recordId,
       value,
+      reason,
+    })),
+    suppressed: suppressed.map(({ indicator, reason }) => ({
+      family: indicator.family,
+      type: indicator.type,
+      value: indicator.value,
+      ...(indicator.port === undefined ? {} : { port: indicator.port }),
       reason,
     })),
     families: families.map(familyEntry),

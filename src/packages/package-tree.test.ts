@@ -11,7 +11,7 @@ const TOTALS = { read: 2, accepted: 2, merged: 0, rejected: 0 }
 function treeWith(hunts: (indicators: typeof REFERENCE_DCRAT) => Hunt[]) {
   const [group] = groupIndicatorsByFamily(REFERENCE_DCRAT)
   const family = { ...group!, hunts: hunts(group!.indicators) }
-  const index = buildPackageIndex(['feed.json'], TOTALS, [], [family])
+  const index = buildPackageIndex(['feed.json'], TOTALS, [], [], [family])
   return renderPackageTree([family], index, '14d')
 }
 

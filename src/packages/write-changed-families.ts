@@ -23,7 +23,8 @@ export interface WriteChangedFamiliesOptions {
  * Writes a rendered package tree like `writePackages`, in one atomic swap,
  * but takes the folders in `keepFolders` from the current contents of
  * `directory` instead of rewriting them. Files of `files` inside a kept
- * folder are ignored.
+ * folder are ignored. Any other file whose bytes equal the file already at
+ * its path is linked too, so only changed files get a new time.
  *
  * @throws OutputDirectoryError as `writePackages` does; also when a kept
  *   folder is missing from `directory`, before anything is swapped.
@@ -46,7 +47,11 @@ export async function writeChangedFamilies(
         if (options.keepFolders.has(relative.split('/')[0])) continue
         const target = path.join(temporary, ...relative.split('/'))
         await fs.mkdir(path.dirname(target), { recursive: true })
-        await fs.writeFile(target, text, 'utf8')
+        await writeOrLinkSame(
+          path.join(directory, ...relative.split('/')),
+          target,
+          text,
+        )
         await options.onFileWritten?.(relative)
       }
     },
@@ -55,6 +60,24 @@ export async function writeChangedFamilies(
       fileSystem: options.fileSystem,
     },
   )
+}
+
+/** Links the existing file when it already has exactly `text`, so its time stays; writes `text` otherwise. */
+async function writeOrLinkSame(
+  existing: string,
+  target: string,
+  text: string,
+): Promise<void> {
+  const bytes = Buffer.from(text, 'utf8')
+  let current: Buffer | undefined
+  try {
+    current = await fs.readFile(existing)
+  } catch {
+    current = undefined
+  }
+  if (current !== undefined && current.equals(bytes))
+    await linkOrCopy(existing, target)
+  else await fs.writeFile(target, bytes)
 }
 
 /** Recreates `source` at `target` with hard links, then gives each folder the old modification time. */
@@ -68,7 +91,7 @@ async function linkTree(source: string, target: string): Promise<void> {
     else await linkOrCopy(from, to)
   }
   // Set last: adding entries above updated the folder's own time.
-  await fs.utimes(target, folderStat.atime, folderStat.mtime)
+  await fs.utimes(target, folderStat.atimeMs / 1000, folderStat.mtimeMs / 1000)
 }
 
 async function linkOrCopy(from: string, to: string): Promise<void> {
@@ -78,7 +101,7 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
     // Some file systems (and some mounts) do not support hard links.
     const stat = await fs.stat(from)
     await fs.copyFile(from, to)
-    await fs.utimes(to, stat.atime, stat.mtime)
+    await fs.utimes(to, stat.atimeMs / 1000, stat.mtimeMs / 1000)
   }
 }
 

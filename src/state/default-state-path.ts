@@ -14,6 +14,7 @@ export function defaultStatePath(
   home: string = homedir(),
 ): string {
   const xdg = env.XDG_STATE_HOME
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.local', 'state')
+  const base =
+    xdg && path.isAbsolute(xdg) ? xdg : path.join(home, '.local', 'state')
   return path.join(base, 'huntpack', 'state.duckdb')
 }

@@ -1,4 +1,10 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs'
 
 /** Raised when another huntpack process holds the state file. */
 export class StateLockedError extends Error {
@@ -43,7 +49,10 @@ export interface StateLock {
  *
  * @throws StateLockedError when a running process holds the lock.
  */
-export function acquireStateLock(statePath: string, command: string): StateLock {
+export function acquireStateLock(
+  statePath: string,
+  command: string,
+): StateLock {
   const lockPath = `${statePath}.lock`
   const holder: LockHolder = {
     pid: process.pid,
@@ -92,7 +101,9 @@ function tryCreate(lockPath: string, holder: LockHolder): boolean {
 
 function readHolder(lockPath: string): LockHolder | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(lockPath, 'utf8')) as Partial<LockHolder>
+    const parsed = JSON.parse(
+      readFileSync(lockPath, 'utf8'),
+    ) as Partial<LockHolder>
     if (typeof parsed.pid !== 'number') return undefined
     return {
       pid: parsed.pid,

@@ -8,16 +8,21 @@ import {
 } from '@duckdb/node-api'
 import type { Indicator } from '../indicators/indicator.ts'
 import { STATE_SCHEMA_SQL, STATE_SCHEMA_VERSION } from './state-schema.ts'
-import { acquireStateLock, StateLockedError, type StateLock } from './state-lock.ts'
+import {
+  acquireStateLock,
+  StateLockedError,
+  type StateLock,
+} from './state-lock.ts'
 
 /** Lifecycle status of an indicator in the state. Only `active` ones are hunted. */
-export type IndicatorStatus = 'active' | 'expired' | 'allow-listed' | 'below-confidence'
+export type IndicatorStatus =
+  'active' | 'expired' | 'allow-listed' | 'below-confidence'
 
-/** One indicator as the state holds it. */
+/** One indicator as stored in the state. */
 export interface StoredIndicator {
   indicator: Indicator
   status: IndicatorStatus
-  /** Why the status is not `active`, or why it became active again. */
+  /** Reason for a status other than `active`. */
   statusReason?: string
   /** Run that first stored the indicator. */
   addedRun: number
@@ -63,7 +68,7 @@ export interface RunRecord {
   counts: Record<string, number>
 }
 
-/** What one run did to one indicator. */
+/** One change that a run made to one indicator. */
 export interface IndicatorEvent {
   runId: number
   key: string
@@ -156,10 +161,16 @@ export class StateStore {
    * @throws StateFileError when the file is not a huntpack state database
    *   or was written by a newer huntpack.
    */
-  static async open(statePath: string, options: OpenStateOptions): Promise<StateStore> {
+  static async open(
+    statePath: string,
+    options: OpenStateOptions,
+  ): Promise<StateStore> {
     const resolved = path.resolve(statePath)
     mkdirSync(path.dirname(resolved), { recursive: true })
-    const lock = options.lock === false ? undefined : acquireStateLock(resolved, options.command)
+    const lock =
+      options.lock === false
+        ? undefined
+        : acquireStateLock(resolved, options.command)
 
     try {
       const instance = await openInstance(resolved, lock)
@@ -203,15 +214,18 @@ export class StateStore {
 
   /** Adds a run row; `run.id` comes from {@link nextRunId} in the same transaction. */
   async insertRun(run: RunRecord): Promise<void> {
-    await this.connection.run('INSERT INTO runs VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      run.id,
-      run.started,
-      run.finished,
-      run.command,
-      JSON.stringify(run.sources),
-      run.lifecycleNow,
-      JSON.stringify(run.counts),
-    ])
+    await this.connection.run(
+      'INSERT INTO runs VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [
+        run.id,
+        run.started,
+        run.finished,
+        run.command,
+        JSON.stringify(run.sources),
+        run.lifecycleNow,
+        JSON.stringify(run.counts),
+      ],
+    )
   }
 
   /** Returns every run, oldest first. */
@@ -229,7 +243,9 @@ export class StateStore {
   }
 
   /** Returns every stored indicator, or those with one of `statuses`, in key order. */
-  async loadIndicators(statuses?: readonly IndicatorStatus[]): Promise<StoredIndicator[]> {
+  async loadIndicators(
+    statuses?: readonly IndicatorStatus[],
+  ): Promise<StoredIndicator[]> {
     const where =
       statuses === undefined
         ? ''
@@ -242,7 +258,9 @@ export class StateStore {
   }
 
   /** Returns the stored indicators among `keys`, by key. */
-  async loadIndicatorsByKey(keys: readonly string[]): Promise<Map<string, StoredIndicator>> {
+  async loadIndicatorsByKey(
+    keys: readonly string[],
+  ): Promise<Map<string, StoredIndicator>> {
     const found = new Map<string, StoredIndicator>()
     for (let start = 0; start < keys.length; start += KEY_BATCH) {
       const batch = keys.slice(start, start + KEY_BATCH)
@@ -277,7 +295,8 @@ export class StateStore {
       if (row.port !== null) item.port = Number(row.port)
       if (row.url_host !== null) item.urlHost = String(row.url_host)
       if (row.last_seen !== null) item.lastSeen = String(row.last_seen)
-      if (row.status_reason !== null) item.statusReason = String(row.status_reason)
+      if (row.status_reason !== null)
+        item.statusReason = String(row.status_reason)
       return item
     })
   }
@@ -304,10 +323,16 @@ export class StateStore {
   /** Inserts or replaces indicators by key. */
   async saveIndicators(items: readonly StoredIndicator[]): Promise<void> {
     if (items.length === 0) return
-    await this.connection.run('CREATE OR REPLACE TEMP TABLE staged_indicators AS SELECT * FROM indicators LIMIT 0')
+    await this.connection.run(
+      'CREATE OR REPLACE TEMP TABLE staged_indicators AS SELECT * FROM indicators LIMIT 0',
+    )
     await this.append('staged_indicators', items, appendIndicatorRow)
-    await this.connection.run('DELETE FROM indicators WHERE key IN (SELECT key FROM staged_indicators)')
-    await this.connection.run('INSERT INTO indicators SELECT * FROM staged_indicators')
+    await this.connection.run(
+      'DELETE FROM indicators WHERE key IN (SELECT key FROM staged_indicators)',
+    )
+    await this.connection.run(
+      'INSERT INTO indicators SELECT * FROM staged_indicators',
+    )
     await this.connection.run('DROP TABLE staged_indicators')
   }
 
@@ -325,7 +350,10 @@ export class StateStore {
 
   /** Returns the events of one run in insertion order. */
   async loadEvents(runId: number): Promise<IndicatorEvent[]> {
-    const rows = await this.rows('SELECT * FROM indicator_events WHERE run_id = $1', [runId])
+    const rows = await this.rows(
+      'SELECT * FROM indicator_events WHERE run_id = $1',
+      [runId],
+    )
     return rows.map((row) => ({
       runId: Number(row.run_id),
       key: String(row.key),
@@ -344,8 +372,11 @@ export class StateStore {
       'allow-listed': 0,
       'below-confidence': 0,
     }
-    const rows = await this.rows('SELECT status, count(*) AS n FROM indicators GROUP BY status')
-    for (const row of rows) counts[String(row.status) as IndicatorStatus] = Number(row.n)
+    const rows = await this.rows(
+      'SELECT status, count(*) AS n FROM indicators GROUP BY status',
+    )
+    for (const row of rows)
+      counts[String(row.status) as IndicatorStatus] = Number(row.n)
     return counts
   }
 
@@ -373,7 +404,10 @@ export class StateStore {
 
   /** Returns the family folders of one build. */
   async loadBuildFamilies(buildId: number): Promise<BuildFamilyRecord[]> {
-    const rows = await this.rows('SELECT * FROM build_families WHERE build_id = $1 ORDER BY family', [buildId])
+    const rows = await this.rows(
+      'SELECT * FROM build_families WHERE build_id = $1 ORDER BY family',
+      [buildId],
+    )
     return rows.map((row) => ({
       family: String(row.family),
       slug: String(row.slug),
@@ -385,9 +419,10 @@ export class StateStore {
 
   /** Returns the indicators of one build. */
   async loadBuildIndicators(buildId: number): Promise<BuildIndicatorRecord[]> {
-    const rows = await this.rows('SELECT family, key, fingerprint FROM build_indicators WHERE build_id = $1', [
-      buildId,
-    ])
+    const rows = await this.rows(
+      'SELECT family, key, fingerprint FROM build_indicators WHERE build_id = $1',
+      [buildId],
+    )
     return rows.map((row) => ({
       family: String(row.family),
       key: String(row.key),
@@ -406,13 +441,16 @@ export class StateStore {
     families: readonly BuildFamilyRecord[],
     indicators: readonly BuildIndicatorRecord[],
   ): Promise<void> {
-    await this.connection.run('INSERT INTO builds VALUES ($1, $2, $3, $4, $5)', [
-      build.id,
-      build.built,
-      build.outDir,
-      build.lastRun ?? null,
-      JSON.stringify(build.counts),
-    ])
+    await this.connection.run(
+      'INSERT INTO builds VALUES ($1, $2, $3, $4, $5)',
+      [
+        build.id,
+        build.built,
+        build.outDir,
+        build.lastRun ?? null,
+        JSON.stringify(build.counts),
+      ],
+    )
     await this.append('build_families', families, (appender, family) => {
       appender.appendInteger(build.id)
       appender.appendVarchar(family.family)
@@ -431,9 +469,13 @@ export class StateStore {
 
   private async migrate(): Promise<void> {
     await this.connection.run(STATE_SCHEMA_SQL)
-    const version = await this.scalarNumber('SELECT max(version) FROM huntpack_schema')
+    const version = await this.scalarNumber(
+      'SELECT max(version) FROM huntpack_schema',
+    )
     if (version === undefined) {
-      await this.connection.run('INSERT INTO huntpack_schema VALUES ($1)', [STATE_SCHEMA_VERSION])
+      await this.connection.run('INSERT INTO huntpack_schema VALUES ($1)', [
+        STATE_SCHEMA_VERSION,
+      ])
       return
     }
     if (version > STATE_SCHEMA_VERSION) {
@@ -463,7 +505,10 @@ export class StateStore {
     }
   }
 
-  private async rows(sql: string, values?: DuckDBValue[]): Promise<Record<string, DuckDBValue>[]> {
+  private async rows(
+    sql: string,
+    values?: DuckDBValue[],
+  ): Promise<Record<string, DuckDBValue>[]> {
     const reader = await this.connection.runAndReadAll(sql, values)
     return reader.getRowObjects()
   }
@@ -475,14 +520,21 @@ export class StateStore {
   }
 }
 
-async function openInstance(statePath: string, lock: StateLock | undefined): Promise<DuckDBInstance> {
+async function openInstance(
+  statePath: string,
+  lock: StateLock | undefined,
+): Promise<DuckDBInstance> {
   try {
     return await DuckDBInstance.create(statePath)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     // DuckDB's own lock: "Could not set lock on file ... Conflicting lock is held".
     if (/Could not set lock/i.test(message)) {
-      throw new StateLockedError(statePath, lock?.lockPath ?? `${statePath}.lock`, undefined)
+      throw new StateLockedError(
+        statePath,
+        lock?.lockPath ?? `${statePath}.lock`,
+        undefined,
+      )
     }
     throw new StateFileError(
       statePath,
@@ -500,11 +552,15 @@ function toStoredIndicator(row: Record<string, DuckDBValue>): StoredIndicator {
     addedRun: Number(row.added_run),
     changedRun: Number(row.changed_run),
   }
-  if (row.status_reason !== null) stored.statusReason = String(row.status_reason)
+  if (row.status_reason !== null)
+    stored.statusReason = String(row.status_reason)
   return stored
 }
 
-function appendIndicatorRow(appender: DuckDBAppender, item: StoredIndicator): void {
+function appendIndicatorRow(
+  appender: DuckDBAppender,
+  item: StoredIndicator,
+): void {
   const indicator = item.indicator
   appender.appendVarchar(indicator.key)
   appender.appendVarchar(indicator.type)
@@ -526,7 +582,10 @@ function appendIndicatorRow(appender: DuckDBAppender, item: StoredIndicator): vo
   appender.appendInteger(item.changedRun)
 }
 
-function appendOptionalVarchar(appender: DuckDBAppender, value: string | undefined): void {
+function appendOptionalVarchar(
+  appender: DuckDBAppender,
+  value: string | undefined,
+): void {
   if (value === undefined) appender.appendNull()
   else appender.appendVarchar(value)
 }

@@ -14,7 +14,7 @@
  *   the query reads a source other than the one intended or relies on
  *   something the catalog does not describe.
  * - `huntpack validate` prints warnings but fails only on errors, because a
- *   hand-written query may reach a workspace or cluster the catalog lacks.
+ *   hand-written query may reach a cluster the catalog lacks.
  *
  * Kusto.Language's optional analyzers (performance and style hints such as
  * "avoid joins without a kind") are not run.
@@ -113,16 +113,12 @@ export class KqlValidator {
     const items = code.GetDiagnostics()
     for (let i = 0; i < items.Count; i++) {
       const item = items.getItem(i)
-      const severity = SEVERITIES[item.Severity]
+      const severity = Object.hasOwn(SEVERITIES, item.Severity)
+        ? SEVERITIES[item.Severity]
+        : 'error'
       if (severity === null) continue
       diagnostics.push(
-        diagnosticAt(
-          code,
-          severity ?? 'error',
-          item.Message,
-          item.Start,
-          item.Length,
-        ),
+        diagnosticAt(code, severity, item.Message, item.Start, item.Length),
       )
     }
 

@@ -204,9 +204,9 @@ export const NETWORK_SESSION_TABLE = 'ASimNetworkSessionLogs'
 export function sentinelFunctions(
   catalog: SchemaCatalog,
 ): readonly SentinelFunction[] {
-  // NOTE: the ASIM parsers also return alias fields (Src, Dst, IpAddr,
-  // Hostname, User, Duration and others) that the native table lacks, so a
-  // query using an alias gets a false "unknown name" error.
+  // NOTE: partial. The Network and Web Session parsers also return alias
+  // fields (Src, Dst, IpAddr, Hostname, User, Duration and others) that the
+  // native table lacks, so a query using one gets a false "unknown name" error.
   const networkSession = catalog.tableColumns(NETWORK_SESSION_TABLE)
   const webSession = networkSession.map((column) => ({
     ...column,

@@ -36,6 +36,9 @@ function columnSymbols(
  * {@link sentinelFunctions}, in one database that is the default for
  * unqualified names.
  *
+ * NOTE: the Log Analytics functions workspace(), app() and resource() are
+ * not declared, so a cross-workspace query gets an "unknown function" error.
+ *
  * @throws UnknownTableError when the catalog lacks a table a function's
  *   result is taken from.
  */

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import {
+  createServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { zipSync } from 'fflate'
 
 /**
- * A fault the mock applies to the next request instead of the normal answer:
+ * A fault the mock applies to the next request instead of the normal response:
  * - `slow`: waits `slowMs` before answering normally (for client timeouts).
  * - `unauthorized`: HTTP 401 with `query_status: unknown_auth_key`.
  * - `rate-limited`: HTTP 429 with `Retry-After` (`retryAfter` option, default `1`).
@@ -57,6 +61,8 @@ export interface ThreatFoxMockServer {
   requests: RecordedRequest[]
   /** Applies the given faults to the next requests, one fault per request, in order. */
   queueFaults(...faults: ThreatFoxFault[]): void
+  /** Drops faults that no request has taken yet. */
+  clearFaults(): void
   /** Replaces the response replayed for `get_iocs` from now on. */
   setApiResponse(text: string): void
   close(): Promise<void>
@@ -110,6 +116,9 @@ export async function startThreatFoxMockServer(
     exportUrl: `${base}/export/`,
     requests,
     queueFaults: (...next) => faults.push(...next),
+    clearFaults: () => {
+      faults.length = 0
+    },
     setApiResponse: (text) => {
       apiResponse = text
     },
@@ -156,7 +165,10 @@ function applyFault(
       return send(response, json(500, { error: 'internal' }))
     case 'truncated': {
       const answer = normal()
-      return send(response, { ...answer, body: answer.body.subarray(0, answer.body.length >> 1) })
+      return send(response, {
+        ...answer,
+        body: answer.body.subarray(0, answer.body.length >> 1),
+      })
     }
     case 'cut-connection': {
       const answer = normal()
@@ -169,9 +181,21 @@ function applyFault(
       return
     }
     case 'empty':
-      return send(response, json(200, { query_status: 'no_result', data: 'Your search did not yield any results' }))
+      return send(
+        response,
+        json(200, {
+          query_status: 'no_result',
+          data: 'Your search did not yield any results',
+        }),
+      )
     case 'echo-key':
-      return send(response, json(200, { query_status: 'no_result', data: `No results for key ${options.authKey}` }))
+      return send(
+        response,
+        json(200, {
+          query_status: 'no_result',
+          data: `No results for key ${options.authKey}`,
+        }),
+      )
   }
 }
 
@@ -189,40 +213,71 @@ function answerNormally(record: RecordedRequest, apiResponse: string): Answer {
 
   switch (path) {
     case '/export/json/recent/':
-      return { status: 200, contentType: 'application/json', body: fixture('threatfox-export-json-recent-4488.json') }
+      return {
+        status: 200,
+        contentType: 'application/json',
+        body: fixture('threatfox-export-json-recent-4488.json'),
+      }
     case '/export/csv/recent/':
-      return { status: 200, contentType: 'text/csv', body: fixture('threatfox-export-csv-recent-excerpt.csv') }
+      return {
+        status: 200,
+        contentType: 'text/csv',
+        body: fixture('threatfox-export-csv-recent-excerpt.csv'),
+      }
     case '/export/csv/full/':
       return {
         status: 200,
         contentType: 'application/zip',
-        body: Buffer.from(zipSync({ 'full.csv': fixture('threatfox-export-csv-recent-excerpt.csv') })),
+        body: Buffer.from(
+          zipSync({
+            'full.csv': fixture('threatfox-export-csv-recent-excerpt.csv'),
+          }),
+        ),
       }
     default:
-      return { status: 404, contentType: 'text/plain', body: Buffer.from('not found') }
+      return {
+        status: 404,
+        contentType: 'text/plain',
+        body: Buffer.from('not found'),
+      }
   }
 }
 
 function answerApi(record: RecordedRequest, apiResponse: string): Answer {
-  if (record.method !== 'POST') return json(200, { query_status: 'http_post_expected' })
+  if (record.method !== 'POST')
+    return json(200, { query_status: 'http_post_expected' })
   if (!record.authorized) return json(401, { query_status: 'unknown_auth_key' })
 
   const body = record.body as Record<string, unknown> | undefined
   if (body?.query === 'get_iocs') {
     const days = body.days
-    if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 7) {
+    if (
+      typeof days !== 'number' ||
+      !Number.isInteger(days) ||
+      days < 1 ||
+      days > 7
+    ) {
       return json(200, { query_status: 'illegal_days' })
     }
-    return { status: 200, contentType: 'application/json', body: Buffer.from(apiResponse) }
+    return {
+      status: 200,
+      contentType: 'application/json',
+      body: Buffer.from(apiResponse),
+    }
   }
   if (body?.query === 'malwareinfo') return answerMalwareInfo(body, apiResponse)
   return json(200, { query_status: 'unknown_operation' })
 }
 
-function answerMalwareInfo(body: Record<string, unknown>, apiResponse: string): Answer {
+function answerMalwareInfo(
+  body: Record<string, unknown>,
+  apiResponse: string,
+): Answer {
   const malware = String(body.malware ?? '').toLowerCase()
   const limit = Number(body.limit ?? 100)
-  const all = (JSON.parse(apiResponse) as { data: Array<Record<string, unknown>> }).data
+  const all = (
+    JSON.parse(apiResponse) as { data: Array<Record<string, unknown>> }
+  ).data
   const matches = all
     .filter((record) =>
       [record.malware, record.malware_printable].some(
@@ -230,12 +285,20 @@ function answerMalwareInfo(body: Record<string, unknown>, apiResponse: string): 
       ),
     )
     .slice(0, limit)
-  if (matches.length === 0) return json(200, { query_status: 'no_result', data: 'Your search did not yield any results' })
+  if (matches.length === 0)
+    return json(200, {
+      query_status: 'no_result',
+      data: 'Your search did not yield any results',
+    })
   return json(200, { query_status: 'ok', data: matches })
 }
 
 function json(status: number, value: unknown): Answer {
-  return { status, contentType: 'application/json', body: Buffer.from(JSON.stringify(value)) }
+  return {
+    status,
+    contentType: 'application/json',
+    body: Buffer.from(JSON.stringify(value)),
+  }
 }
 
 function send(response: ServerResponse, answer: Answer): void {
@@ -253,6 +316,7 @@ function readRequestBody(request: IncomingMessage): Promise<string> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     request.on('error', () => resolve(''))
+    request.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')))
   })
 }
 

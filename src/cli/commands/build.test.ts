@@ -169,6 +169,28 @@ test('verbose summary lists families', async () => {
   )
 })
 
+test('no feed reads bundled sample', async () => {
+  const out = path.join(root, 'bundled-out')
+  let paths: string[] = []
+  const dependencies = fakeDependencies(
+    { stdout: '', stderr: '' },
+    {
+      ingestFeeds: async (given, ingestOptions) => {
+        paths = given
+        return ingestFeeds([feed], ingestOptions)
+      },
+    },
+  )
+  await runBuild([], options(out), dependencies)
+  assert.deepEqual(paths, [
+    path.join(PACKAGE_ROOT, 'samples', 'threatfox-recent.json'),
+  ])
+  const index = JSON.parse(
+    await fs.readFile(path.join(out, 'index.json'), 'utf8'),
+  )
+  assert.deepEqual(index.inputs, ['samples/threatfox-recent.json'])
+})
+
 test('build quiet on non-TTY stderr', async () => {
   const captured = { stdout: '', stderr: '' }
   await runBuild(
@@ -412,4 +434,88 @@ test('CLI exits 1 on missing feed', async () => {
     /^huntpack: .*nope\.json: cannot read the file/,
   )
   await assert.rejects(fs.stat(out), { code: 'ENOENT' })
+})
+
+// The expected numbers were computed from the fixture itself, independently
+// of huntpack, with:
+// python3 -c "import json,collections; d=json.load(open('test/fixtures/threatfox/threatfox-export-json-recent-4488.json')); r=[x for v in d.values() for x in v]; k={(x['malware_printable'] or 'Unknown malware', x['ioc_type'], x['ioc_value'].strip().lower()) for x in r}; c=collections.Counter(f for f,_,_ in k); print(len(r), len(k), len(r)-len(k), len(c), c['DCRat'], c['Cobalt Strike'], c['Unknown malware'])"
+// which prints 4490 4488 2 92 106 1398 386.
+test('full sample build', async () => {
+  const out = path.join(root, 'sample-out')
+  const fixture =
+    'test/fixtures/threatfox/threatfox-export-json-recent-4488.json'
+  const { stdout, stderr } = await run(
+    process.execPath,
+    ['bin/huntpack.js', 'build', fixture, '--out', out],
+    { cwd: PACKAGE_ROOT, env: { ...process.env, CI: '1' }, maxBuffer: 1 << 24 },
+  )
+  assert.equal(stderr, '')
+  assert.equal(
+    stdout.split('\n')[0],
+    'Read 4,490 records from 1 feed file: 4,488 accepted, 2 merged into an indicator already read, 0 rejected.',
+  )
+
+  const index = JSON.parse(
+    await fs.readFile(path.join(out, 'index.json'), 'utf8'),
+  )
+  assert.deepEqual(index.inputs, [fixture])
+  assert.deepEqual(index.totals, {
+    read: 4490,
+    accepted: 4488,
+    merged: 2,
+    rejected: 0,
+  })
+  assert.equal(index.families.length, 92)
+  const counts = Object.fromEntries(
+    index.families.map((f: { name: string; indicators: number }) => [
+      f.name,
+      f.indicators,
+    ]),
+  )
+  assert.equal(counts['DCRat'], 106)
+  assert.equal(counts['Cobalt Strike'], 1398)
+  assert.equal(counts['Unknown malware'], 386)
+
+  const folders = (await fs.readdir(out, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort()
+  const slugs = index.families.map((f: { slug: string }) => f.slug).sort()
+  assert.deepEqual(folders, slugs)
+
+  const readme = await fs.readFile(path.join(out, 'dcrat', 'README.md'), 'utf8')
+  assert.match(
+    readme,
+    /\n\| `94\[\.\]26\[\.\]90\[\.\]55:8888` \| ip:port \| 8888 \| botnet\\_cc \|/,
+  )
+  assert.match(
+    readme,
+    /\n\| `93\[\.\]177\[\.\]103\[\.\]55:9999` \| ip:port \| 9999 \| botnet\\_cc \|/,
+  )
+  const csv = await fs.readFile(
+    path.join(out, 'dcrat', 'indicators.csv'),
+    'utf8',
+  )
+  assert.match(csv, /\nip,94\.26\.90\.55,8888,DCRat,/)
+  assert.match(csv, /\nip,93\.177\.103\.55,9999,DCRat,/)
+  const networkQuery = await fs.readFile(
+    path.join(out, 'dcrat', 'DeviceNetworkEvents-ip-port.kql'),
+    'utf8',
+  )
+  assert.ok(networkQuery.includes('"94.26.90.55:8888"'))
+  assert.ok(networkQuery.includes('"93.177.103.55:9999"'))
+
+  for (const family of index.families as {
+    slug: string
+    queries: { file: string }[]
+  }[]) {
+    const familyReadme = await fs.readFile(
+      path.join(out, family.slug, 'README.md'),
+      'utf8',
+    )
+    for (const query of family.queries) {
+      const text = await fs.readFile(path.join(out, query.file), 'utf8')
+      assert.ok(familyReadme.includes(`\`\`\`kql\n${text}\`\`\``), query.file)
+    }
+  }
 })

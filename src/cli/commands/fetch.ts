@@ -46,7 +46,7 @@ interface OutputStream {
   isTTY?: boolean
 }
 
-/** What fetching needs from outside; tests and `watch` pass their own. */
+/** Environment and streams a fetch uses; tests and `watch` pass their own. */
 export interface FetchDependencies {
   env: NodeJS.ProcessEnv
   stdout: OutputStream

@@ -40,7 +40,7 @@ interface OutputStream {
   isTTY?: boolean
 }
 
-/** What `huntpack hunt` calls outside itself; tests replace parts of it. */
+/** Functions and streams that `huntpack hunt` uses; tests replace parts of them. */
 export interface HuntDependencies {
   loadLogs: typeof loadLogs
   stdout: OutputStream

@@ -125,7 +125,7 @@ test('validate reports missing file', async () => {
   assert.deepEqual(await runMain(missing, good), {
     status: 2,
     stdout:
-      '1 file checked, 0 with errors: 0 errors, 0 warnings; 1 path could not be read\n',
+      '1 file checked, 0 with errors: 0 errors, 0 warnings; 1 path could not be checked\n',
     stderr: `${missing}: error: cannot read: no such file or folder (ENOENT)\n`,
   })
 })
@@ -139,7 +139,7 @@ test('validate exits 2 over errors', async () => {
   assert.equal(run.status, 2)
   assert.equal(
     run.stdout.split('\n').at(-2),
-    '1 file checked, 1 with errors: 2 errors, 0 warnings; 1 path could not be read',
+    '1 file checked, 1 with errors: 2 errors, 0 warnings; 1 path could not be checked',
   )
 })
 
@@ -181,7 +181,7 @@ test('validate rejects folder without queries', async () => {
   assert.deepEqual(await runMain(folder), {
     status: 2,
     stdout:
-      '0 files checked, 0 with errors: 0 errors, 0 warnings; 1 path could not be read\n',
+      '0 files checked, 0 with errors: 0 errors, 0 warnings; 1 path could not be checked\n',
     stderr: `${folder}: error: the folder has no .kql files\n`,
   })
 })

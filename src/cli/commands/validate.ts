@@ -159,7 +159,7 @@ export async function runValidate(
     `${plural(counts.checked, 'file')} checked, ${counts.failed} with errors: ` +
     `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}`
   if (problems.length > 0) {
-    summary += `; ${plural(problems.length, 'path')} could not be read`
+    summary += `; ${plural(problems.length, 'path')} could not be checked`
   }
   lines.push(summary)
 

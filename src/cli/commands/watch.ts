@@ -34,31 +34,42 @@ interface OutputStream {
   isTTY?: boolean
 }
 
-/** What `huntpack watch` uses from outside; tests replace parts of it. */
+/** Streams, signals and stages `huntpack watch` uses from outside; tests replace them. */
 export interface WatchDependencies {
   env: NodeJS.ProcessEnv
   stdout: OutputStream
   stderr: OutputStream
   /** Emits SIGINT and SIGTERM. Default: `process`. */
   signals: NodeJS.EventEmitter
-  createStages: (lookback: string) => Pick<PackageBuildStages, 'buildFamilyHunts' | 'validateQuery'>
+  createStages: (
+    lookback: string,
+  ) => Pick<PackageBuildStages, 'buildFamilyHunts' | 'validateQuery'>
 }
 
 /** Raised by `watch --once` when its only cycle failed, so the exit status is 1. */
 export class WatchCycleError extends Error {
   constructor(cycle: number) {
-    super(`watch cycle ${cycle} failed (see the error above); state and packages are as before the cycle.`)
+    super(
+      `watch cycle ${cycle} failed (see the error above); state and packages are as before the cycle.`,
+    )
     this.name = 'WatchCycleError'
   }
 }
 
-const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+const UNITS: Record<string, number> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+}
 
 /** Parses `--every`: a whole number and a unit, `s`, `m`, `h` or `d`, for example `1h`. */
 export function parseInterval(text: string): number {
   const match = /^([1-9]\d{0,5})([smhd])$/.exec(text.trim())
   if (!match) {
-    throw new InvalidArgumentError('expected a whole number and a unit s, m, h or d, for example 30m or 1h.')
+    throw new InvalidArgumentError(
+      'expected a whole number and a unit s, m, h or d, for example 30m or 1h.',
+    )
   }
   return Number(match[1]) * UNITS[match[2]]
 }
@@ -67,9 +78,9 @@ export function parseInterval(text: string): number {
  * Runs `huntpack watch`: every `options.every`, fetch from ThreatFox into
  * the state (one run, with statuses re-evaluated), then rebuild the
  * packages from the state, rewriting only changed families. Each cycle
- * prints one line with its counts; a failed cycle prints the error with
+ * prints one line with its counts. A failed cycle prints the error with
  * the cycle number and leaves state and packages as they were. The state
- * lock is held only during a cycle.
+ * lock is taken only during a cycle.
  *
  * SIGINT or SIGTERM stop the loop: a download in progress is cancelled (so
  * the cycle is abandoned with nothing written), an ingest or build in
@@ -90,7 +101,9 @@ export async function runWatch(
   const stop = new AbortController()
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) return
-    dependencies.stderr.write(`${stamp()} ${signal} received; stopping after the current step\n`)
+    dependencies.stderr.write(
+      `${stamp()} ${signal} received; stopping after the current step\n`,
+    )
     stop.abort()
   }
   dependencies.signals.on('SIGINT', onSignal)
@@ -136,7 +149,9 @@ async function runCycle(
   let runId: number | undefined
   let store: StateStore | undefined
   try {
-    store = await StateStore.open(context.settings.statePath, { command: 'watch' })
+    store = await StateStore.open(context.settings.statePath, {
+      command: 'watch',
+    })
     const now = context.settings.now
     const command = `watch: ${describeFetchCommand(context.request)}`
     const fetched = await fetchIntoState(
@@ -169,15 +184,24 @@ async function runCycle(
         `${counts.allowListed} allow-listed, ${counts.rejected} rejected; ${counts.totalActive} active; ` +
         `${built.rewritten.length} families rewritten, ${built.unchanged.length} kept, ${built.removed.length} removed\n`,
     )
-    for (const change of fetched.report.changes.filter((item) => item.to === 'allow-listed')) {
-      dependencies.stdout.write(`${stamp()} cycle ${cycle} allow-listed ${change.type} ${JSON.stringify(change.value)} (${change.family}): ${change.reason}\n`)
+    for (const change of fetched.report.changes.filter(
+      (item) => item.to === 'allow-listed',
+    )) {
+      dependencies.stdout.write(
+        `${stamp()} cycle ${cycle} allow-listed ${change.type} ${JSON.stringify(change.value)} (${change.family}): ${change.reason}\n`,
+      )
     }
     return true
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    const where = runId === undefined ? 'no run recorded' : `run ${runId} recorded, packages not rebuilt`
-    const what = signal.aborted ? 'abandoned' : 'failed'
-    dependencies.stderr.write(`${stamp()} cycle ${cycle} ${what} (${where}; previous packages kept): ${message}\n`)
+    const where =
+      runId === undefined
+        ? 'no run recorded'
+        : `run ${runId} recorded, packages not rebuilt`
+    const outcome = signal.aborted ? 'abandoned' : 'failed'
+    dependencies.stderr.write(
+      `${stamp()} cycle ${cycle} ${outcome} (${where}; previous packages kept): ${message}\n`,
+    )
     return false
   } finally {
     store?.close()
@@ -210,7 +234,9 @@ function defaultWatchDependencies(): WatchDependencies {
 // A KQL timespan in whole days, hours or minutes, as `ago()` takes it.
 function parseLookback(text: string): string {
   if (!/^[1-9][0-9]{0,4}[dhm]$/.test(text)) {
-    throw new InvalidArgumentError('expected a whole number of days, hours or minutes, for example 14d, 36h or 90m.')
+    throw new InvalidArgumentError(
+      'expected a whole number of days, hours or minutes, for example 14d, 36h or 90m.',
+    )
   }
   return text
 }
@@ -219,12 +245,32 @@ function parseLookback(text: string): string {
 export function registerWatchCommand(program: Command): Command {
   const command = program
     .command('watch')
-    .description('Fetch from ThreatFox, update the state and rebuild changed packages on a schedule')
-    .requiredOption('--out <dir>', 'package output folder, rebuilt after each fetch')
-    .requiredOption('--every <interval>', 'time between cycle starts, for example 30m, 1h or 1d', parseInterval)
-    .option('--once', 'run one cycle and exit (exit status 1 when it failed)', false)
-    .option('--lookback <timespan>', 'how far back the queries search, in days (d), hours (h) or minutes (m)', parseLookback, '14d')
-  return addStateOptions(addFetchOptions(command)).action(async (options: WatchOptions) => {
-    await runWatch(options)
-  })
+    .description(
+      'Fetch from ThreatFox, update the state and rebuild changed packages on a schedule',
+    )
+    .requiredOption(
+      '--out <dir>',
+      'package output folder, rebuilt after each fetch',
+    )
+    .requiredOption(
+      '--every <interval>',
+      'time between cycle starts, for example 30m, 1h or 1d',
+      parseInterval,
+    )
+    .option(
+      '--once',
+      'run one cycle and exit (exit status 1 when it failed)',
+      false,
+    )
+    .option(
+      '--lookback <timespan>',
+      'how far back the queries search, in days (d), hours (h) or minutes (m)',
+      parseLookback,
+      '14d',
+    )
+  return addStateOptions(addFetchOptions(command)).action(
+    async (options: WatchOptions) => {
+      await runWatch(options)
+    },
+  )
 }

@@ -234,8 +234,7 @@ const dnsActivity = {
       DnsQueryClassName: record.text('qclass_name'),
       DnsResponseCode: rcode,
       DnsResponseName: answers.length ? answers.join(',') : undefined,
-      EventResult:
-        rcode === undefined ? 'NA' : rcode === 0 ? 'Success' : 'Failure',
+      EventResult: resultOf(rcode === undefined ? undefined : rcode === 0),
       EventResultDetails: record.text('rcode_name'),
       TransactionIdHex:
         transaction === undefined ? undefined : transaction.toString(16),

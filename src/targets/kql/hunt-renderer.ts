@@ -54,10 +54,10 @@ export function buildFamilyHunts(
  * family). The output depends only on the arguments: indicators are sorted
  * and deduplicated by key, and the text contains no timestamp.
  *
- * @throws HuntInputError when the table is unknown or has no columns for
- *   the observable, when there are no indicators, when an indicator is of
- *   another observable or cannot be written as a KQL literal, or when the
- *   lookback is not a timespan.
+ * @throws HuntInputError for an unknown table, a table without columns for
+ *   the observable, an empty indicator list, an indicator of another
+ *   observable or with a value that cannot be a KQL literal, and a lookback
+ *   that is not a timespan.
  */
 export function renderHunt(
   spec: HuntSpec,

@@ -6,6 +6,7 @@ import {
   type KustoSyntaxNode,
 } from '../../validation/kusto-language.ts'
 import { KqlLiteralError, kqlDynamicStrings, kqlString } from './kql-literal.ts'
+import { kqlTimespan } from './kql-literal.ts'
 
 const { kusto, bridge } = loadKustoLanguage()
 
@@ -302,4 +303,25 @@ test('kqlDynamicStrings rejects a bad element', () => {
     message:
       'cannot write "bad\\nvalue" as a KQL string: control character U+000a at offset 3; remove it from the input',
   })
+})
+
+test('kqlTimespan keeps a valid timespan', () => {
+  for (const value of ['14d', '12h', '30m', '90s', '999999d']) {
+    assert.equal(kqlTimespan(value), value)
+  }
+})
+
+test('kqlTimespan rejects other text', () => {
+  for (const value of [
+    '',
+    '0d',
+    '14',
+    '2w',
+    '1.5d',
+    '14d; print 1',
+    '-1d',
+    'NaNd',
+  ]) {
+    assert.throws(() => kqlTimespan(value), KqlLiteralError, value)
+  }
 })
