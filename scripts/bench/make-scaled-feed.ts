@@ -16,7 +16,7 @@ type ExportRecord = Record<string, unknown> & {
 function varyIp(ip: string, copy: number): string {
   if (ip.includes(':')) return ip // IPv6 left alone; the sample has few.
   const octets = ip.split('.').map(Number)
-  octets[3] = (octets[3] + copy * 7) % 254 + 1
+  octets[3] = ((octets[3] + copy * 7) % 254) + 1
   return octets.join('.')
 }
 

@@ -144,6 +144,7 @@ interface HuntContent {
   defenderQueries: DefenderQueryFile[]
   entities: RuleEntities
   profile: TableProfile
+  render: (subset: readonly Indicator[]) => Hunt
 }
 
 /**
@@ -185,7 +186,7 @@ export function buildFamilyDeployContent(
   let watchlistRules: RuleFile[] = []
   let watchlistArm: ArmResource | undefined
   if (recommended === 'watchlist') {
-    const built = watchlistContent(family, perHunt, schedule, huntOptions)
+    const built = watchlistContent(family, perHunt, schedule)
     watchlist = built.watchlist
     watchlistRules = built.rules
     watchlistArm = built.resource
@@ -228,7 +229,7 @@ function huntContent(
 ): HuntContent {
   const profile = findTableProfile(hunt.table)!
   const spec: HuntSpec = { family: hunt.family, table: hunt.table, observable: hunt.observable }
-  const render = (subset: readonly Indicator[]) => renderHunt(spec, subset, huntOptions)
+  const render = memoizedRender(spec, huntOptions)
   const entities = ruleEntities(render(hunt.indicators.slice(0, 1)), profile)
   const header = ruleHeader(family.name, hunt.title)
 
@@ -290,6 +291,25 @@ function huntContent(
     defenderQueries,
     entities,
     profile,
+    render,
+  }
+}
+
+// The chunkers render the same subsets more than once (to size them, then
+// to build each rule and detection), so renders are kept per subset.
+function memoizedRender(
+  spec: HuntSpec,
+  huntOptions: HuntOptions,
+): (subset: readonly Indicator[]) => Hunt {
+  const cache = new Map<string, Hunt>()
+  return (subset) => {
+    const key = subset.map((indicator) => indicator.key).join('\n')
+    let hunt = cache.get(key)
+    if (hunt === undefined) {
+      hunt = renderHunt(spec, subset, huntOptions)
+      cache.set(key, hunt)
+    }
+    return hunt
   }
 }
 
@@ -342,7 +362,6 @@ function watchlistContent(
   family: DeployFamily,
   perHunt: readonly HuntContent[],
   schedule: RuleSchedule,
-  huntOptions: HuntOptions,
 ): { watchlist: NonNullable<FamilyDeployContent['watchlist']>; rules: RuleFile[]; resource: ArmResource; files: Map<string, string> } {
   const alias = watchlistAlias(family.slug)
   const rows = watchlistRows(family.hunts, family.indicators)
@@ -351,9 +370,8 @@ function watchlistContent(
   const files = new Map<string, string>([[csvPath, csv]])
 
   const rules = family.hunts.map((hunt, index): RuleFile => {
-    const { entities, profile } = perHunt[index]!
-    const spec: HuntSpec = { family: hunt.family, table: hunt.table, observable: hunt.observable }
-    const full = renderHunt(spec, hunt.indicators, huntOptions)
+    const { entities, profile, render } = perHunt[index]!
+    const full = render(hunt.indicators)
     const query = ruleQueryText(
       watchlistQueryText(full, profile, alias),
       ruleHeader(family.name, `${hunt.title}, read from watchlist ${alias}`),

@@ -1,23 +1,16 @@
-import {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  INTEGER,
-  INTERVAL,
-  TIMESTAMP,
-  VARCHAR,
-  DuckDBDataChunk,
-  type DuckDBAppender,
-  type DuckDBConnection,
-  type DuckDBType,
-  type DuckDBVector,
-} from '@duckdb/node-api'
+import { mkdtemp } from 'node:fs/promises'
+import { rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import type { DuckDBConnection } from '@duckdb/node-api'
 
 import {
   cellConverter,
   INVALID,
   type CellConverter,
 } from './cell-conversion.ts'
+import { CSV_DELIMITER, CsvStagingFile } from './csv-staging-file.ts'
 import {
   duckDbType,
   logTableCatalog,
@@ -35,8 +28,14 @@ export const PARTS_TABLE = 'huntpack_log_parts'
 const PART_PREFIX = 'huntpack_log_part_'
 const FILE_ID_COLUMN = '_SourceFileId'
 
-// DuckDB's vector size, the maximum number of rows in one data chunk.
-const CHUNK_ROWS = 2048
+// A part's staging file is loaded into DuckDB once it holds this much. It
+// bounds the temporary disk space per part, and larger batches saved no
+// measurable CPU time on the Zeek conn benchmark.
+const LOAD_BATCH_BYTES = 64 << 20
+
+// DuckDB's default max_line_size for read_csv (2 MiB in DuckDB 1.5); a
+// batch with a longer row raises it for that batch.
+const DEFAULT_MAX_LINE_BYTES = 2 << 20
 
 /** Called for a value that its column's type cannot hold. */
 export type InvalidValueHandler = (
@@ -45,44 +44,32 @@ export type InvalidValueHandler = (
   line: number,
 ) => void
 
-function vectorType(kqlType: KqlType): DuckDBType {
-  switch (kqlType) {
-    case 'int':
-      return INTEGER
-    case 'long':
-      return BIGINT
-    case 'real':
-    case 'decimal':
-      return DOUBLE
-    case 'bool':
-      return BOOLEAN
-    case 'datetime':
-      return TIMESTAMP
-    case 'timespan':
-      return INTERVAL
-    default:
-      // Dynamic values are stored as text and cast to JSON by the view.
-      return VARCHAR
-  }
-}
-
 function storageType(kqlType: KqlType): string {
   return kqlType === 'dynamic' ? 'VARCHAR' : duckDbType(kqlType)
 }
 
+/** The type that read_csv gives a staged column; see `cellConverter`. */
+function stagingType(kqlType: KqlType): string {
+  if (kqlType === 'datetime' || kqlType === 'timespan') return 'BIGINT'
+  return storageType(kqlType)
+}
+
+/** Converts a staged column to its storage type in the load's SELECT. */
+function loadExpression(kqlType: KqlType, column: string): string {
+  if (kqlType === 'datetime') return `make_timestamp(${column})`
+  if (kqlType === 'timespan') return `to_microseconds(${column})`
+  return column
+}
+
 /**
  * One physical table holding the rows of one log table with one column
- * set. Rows go into DuckDB data chunks of 2048 rows that are appended
- * whole, so numbers cost no native call per value.
+ * set. Rows are written as text to a staging CSV file, which DuckDB's CSV
+ * reader loads in batches: that costs no native call per value, which
+ * DuckDB's vector API needs for every string.
  */
 class PartWriter {
   private readonly converters: CellConverter[]
-  private readonly types: DuckDBType[]
-  private chunk: DuckDBDataChunk | undefined
-  private vectors: DuckDBVector[] = []
-  private rowIndex = 0
-  private pending: DuckDBDataChunk[] = []
-  appender: DuckDBAppender | undefined
+  readonly staging: CsvStagingFile
 
   constructor(
     readonly name: string,
@@ -91,23 +78,20 @@ class PartWriter {
     readonly constants: Readonly<Record<string, CellValue>>,
     referenceMicros: () => number,
     public exists: boolean,
+    stagingDirectory: string,
   ) {
     this.converters = columns.map((c) =>
       cellConverter(c.kqlType, referenceMicros),
     )
-    // Line numbers are stored as INTEGER (a file of 2^31 lines is over 2 GB)
-    // and widened to BIGINT by the view, which saves a BigInt per row.
-    this.types = [
-      ...columns.map((c) => vectorType(c.kqlType)),
-      INTEGER,
-      INTEGER,
-    ]
+    this.staging = new CsvStagingFile(join(stagingDirectory, `${name}.csv`))
   }
 
   createSql(): string {
     const columns = this.columns.map(
       (c) => `${sqlIdentifier(c.name)} ${storageType(c.kqlType)}`,
     )
+    // Line numbers are stored as INTEGER (a file of 2^31 lines is over
+    // 2 GB) and widened to BIGINT by the view.
     columns.push(
       `${sqlIdentifier(FILE_ID_COLUMN)} INTEGER`,
       `${sqlIdentifier(SOURCE_LINE_COLUMN)} INTEGER`,
@@ -121,44 +105,57 @@ class PartWriter {
     line: number,
     onInvalid: InvalidValueHandler,
   ): void {
-    if (!this.chunk) {
-      this.chunk = DuckDBDataChunk.create(this.types, CHUNK_ROWS)
-      this.vectors = this.types.map((_, i) => this.chunk!.getColumnVector(i))
-    }
-    const r = this.rowIndex
+    let text = ''
     const count = this.columns.length
     for (let i = 0; i < count; i++) {
       const name = this.columns[i]!.name
       const value = row[name]
-      let converted = value == null ? null : this.converters[i]!(value)
-      if (converted === INVALID) {
-        onInvalid(name, value, line)
-        converted = null
+      if (value != null) {
+        const cell = this.converters[i]!(value)
+        if (cell === INVALID) onInvalid(name, value, line)
+        else if (cell !== null) text += cell
       }
-      this.vectors[i]!.setItem(r, converted as never)
+      text += CSV_DELIMITER
     }
-    this.vectors[count]!.setItem(r, fileId as never)
-    this.vectors[count + 1]!.setItem(r, line as never)
-    this.rowIndex++
-    if (this.rowIndex === CHUNK_ROWS) this.finishChunk()
+    this.staging.append(`${text}${fileId}${CSV_DELIMITER}${line}\n`)
   }
 
-  /** Closes the current chunk and appends it, or queues it until the table exists. */
-  finishChunk(): void {
-    const chunk = this.chunk
-    if (!chunk || this.rowIndex === 0) return
-    for (const vector of this.vectors) vector.flush()
-    if (this.rowIndex < CHUNK_ROWS) chunk.rowCount = this.rowIndex
-    this.chunk = undefined
-    this.vectors = []
-    this.rowIndex = 0
-    if (this.appender) this.appender.appendDataChunk(chunk)
-    else this.pending.push(chunk)
-  }
-
-  appendPending(): void {
-    for (const chunk of this.pending) this.appender!.appendDataChunk(chunk)
-    this.pending = []
+  /** Returns the statement that appends the staged rows to the part table. */
+  loadSql(): string {
+    const staged = this.columns.map((c, i) => ({
+      name: `c${i}`,
+      type: stagingType(c.kqlType),
+      select: loadExpression(c.kqlType, `c${i}`),
+    }))
+    staged.push(
+      { name: 'file_id', type: 'INTEGER', select: 'file_id' },
+      { name: 'line', type: 'INTEGER', select: 'line' },
+    )
+    const types = staged.map((c) => `${c.name}: '${c.type}'`).join(', ')
+    const maxLineBytes = Math.max(
+      DEFAULT_MAX_LINE_BYTES,
+      this.staging.maxRowBytes() + 1,
+    )
+    // Every option is explicit, so nothing is sniffed from the data: the
+    // quote and escape are both ", and an unquoted empty field is NULL.
+    const options = [
+      `delim = ${sqlStringLiteral(CSV_DELIMITER)}`,
+      `quote = '"'`,
+      `escape = '"'`,
+      `new_line = '\\n'`,
+      `nullstr = ''`,
+      'header = false',
+      'auto_detect = false',
+      `max_line_size = ${maxLineBytes}`,
+      `columns = {${types}}`,
+    ]
+    // NOTE: read_csv expands *, ? and [ in the path as a glob, so a
+    // temporary directory whose path contains them cannot be loaded from.
+    return (
+      `INSERT INTO ${sqlIdentifier(this.name)} ` +
+      `SELECT ${staged.map((c) => c.select).join(', ')} ` +
+      `FROM read_csv(${sqlStringLiteral(this.staging.path)}, ${options.join(', ')})`
+    )
   }
 }
 
@@ -188,11 +185,30 @@ export class DuckDbLogStore {
   private nextPartNumber = 1
   private referenceMicros = 0
 
-  private constructor(private readonly connection: DuckDBConnection) {}
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly stagingDirectory: string,
+  ) {}
 
-  /** Opens the store, reading the parts and files of earlier loads. */
+  /**
+   * Opens the store, reading the parts and files of earlier loads, and
+   * creates a directory under `os.tmpdir()` for the staging files, which
+   * `finish` and `abandon` remove.
+   */
   static async open(connection: DuckDBConnection): Promise<DuckDbLogStore> {
-    const store = new DuckDbLogStore(connection)
+    const directory = await mkdtemp(join(tmpdir(), 'huntpack-load-'))
+    const store = new DuckDbLogStore(connection, directory)
+    try {
+      await store.readRegistry()
+    } catch (error) {
+      store.abandon()
+      throw error
+    }
+    return store
+  }
+
+  private async readRegistry(): Promise<void> {
+    const connection = this.connection
     await connection.run(
       `CREATE TABLE IF NOT EXISTS ${FILES_TABLE} (file_id INTEGER, path VARCHAR)`,
     )
@@ -203,7 +219,7 @@ export class DuckDbLogStore {
       `SELECT path FROM ${FILES_TABLE} ORDER BY file_id`,
     )
     for (const row of files.getRowObjectsJson())
-      store.files.push(String(row['path']))
+      this.files.push(String(row['path']))
     const parts = await connection.runAndReadAll(`SELECT * FROM ${PARTS_TABLE}`)
     const catalog = logTableCatalog()
     for (const row of parts.getRowObjectsJson() as unknown as StoredPart[]) {
@@ -218,14 +234,14 @@ export class DuckDbLogStore {
         row.log_table,
         columns,
         constants,
-        () => store.referenceMicros,
+        () => this.referenceMicros,
         true,
+        this.stagingDirectory,
       )
-      store.parts.set(partKey(row.log_table, names, constants), writer)
+      this.parts.set(partKey(row.log_table, names, constants), writer)
       const number = Number(row.part_table.slice(PART_PREFIX.length))
-      if (number >= store.nextPartNumber) store.nextPartNumber = number + 1
+      if (number >= this.nextPartNumber) this.nextPartNumber = number + 1
     }
-    return store
   }
 
   /** Registers a source file and returns its id for `write`. */
@@ -279,15 +295,18 @@ export class DuckDbLogStore {
       constants,
       () => this.referenceMicros,
       false,
+      this.stagingDirectory,
     )
     this.parts.set(key, writer)
     return writer
   }
 
-  /** Creates the tables and appenders of new parts and appends their queued chunks. */
+  /**
+   * Creates the tables of new parts, and loads each staging file that has
+   * reached the batch size.
+   */
   async settle(): Promise<void> {
     for (const part of this.parts.values()) {
-      if (part.appender) continue
       if (!part.exists) {
         await this.connection.run(part.createSql())
         await this.connection.run(
@@ -302,32 +321,38 @@ export class DuckDbLogStore {
         )
         part.exists = true
       }
-      part.appender = await this.connection.createAppender(part.name)
-      part.appendPending()
+      if (part.staging.bytes >= LOAD_BATCH_BYTES) await this.load(part)
     }
   }
 
-  /** Appends every unfinished chunk, closes the appenders and rebuilds the views. */
+  /** Loads every staged row, rebuilds the views and removes the staging files. */
   async finish(): Promise<void> {
-    for (const part of this.parts.values()) part.finishChunk()
     await this.settle()
-    for (const part of this.parts.values()) {
-      if (!part.appender) continue
-      part.appender.flushSync()
-      part.appender.closeSync()
-      part.appender = undefined
-    }
+    for (const part of this.parts.values()) await this.load(part)
     for (const [table, columns] of logTableCatalog()) {
       await this.connection.run(this.viewSql(table, columns))
     }
+    this.removeStagingDirectory()
   }
 
-  /** Closes the appenders without flushing, after a failed load. */
+  /**
+   * Removes the staging files after a failed load. Rows loaded before the
+   * failure stay in their part tables.
+   */
   abandon(): void {
-    for (const part of this.parts.values()) {
-      part.appender?.closeSync()
-      part.appender = undefined
-    }
+    for (const part of this.parts.values()) part.staging.reset()
+    this.removeStagingDirectory()
+  }
+
+  private async load(part: PartWriter): Promise<void> {
+    if (part.staging.rows === 0) return
+    part.staging.flush()
+    await this.connection.run(part.loadSql())
+    part.staging.reset()
+  }
+
+  private removeStagingDirectory(): void {
+    rmSync(this.stagingDirectory, { recursive: true, force: true })
   }
 
   private viewSql(

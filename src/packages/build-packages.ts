@@ -12,6 +12,7 @@ import {
 import { queryFileText, type FamilyPackage } from './family-package.ts'
 import { buildPackageIndex, type PackageIndex } from './package-index.ts'
 import type { Hunt } from '../hunts/hunt.ts'
+import type { FamilyDeployContent } from '../deploy/family-deploy.ts'
 import { renderPackageTree } from './package-tree.ts'
 import { countNoun } from './readme-text.ts'
 
@@ -86,9 +87,14 @@ export interface PackageBuildStages {
   buildFamilyHunts: (family: FamilyIndicators) => Hunt[]
   /** Parses one query and returns its diagnostics; see {@link failsBuild}. */
   validateQuery: (text: string) => readonly KqlDiagnostic[]
+  /**
+   * Builds a family's analytics rules, watchlist, ARM template and Defender
+   * XDR detections from its checked hunts; the build skips it when undefined.
+   */
+  buildDeployContent?: (family: FamilyPackage) => FamilyDeployContent
   /** Called after each family's hunts are built and after each query is checked. */
   onProgress?: (
-    stage: 'hunts' | 'validation',
+    stage: 'hunts' | 'validation' | 'deploy',
     done: number,
     total: number,
   ) => void
@@ -141,6 +147,18 @@ async function buildFamilies(
   return families
 }
 
+async function buildDeployContent(
+  families: FamilyPackage[],
+  stages: PackageBuildStages,
+): Promise<void> {
+  if (stages.buildDeployContent === undefined) return
+  for (const [done, family] of families.entries()) {
+    family.deploy = stages.buildDeployContent(family)
+    stages.onProgress?.('deploy', done + 1, families.length)
+    await yieldToEventLoop()
+  }
+}
+
 async function checkQueries(
   families: readonly FamilyPackage[],
   stages: PackageBuildStages,
@@ -167,7 +185,8 @@ async function checkQueries(
 /**
  * Leaves out the indicators `options.allowlist` covers, groups the rest by
  * family, builds each family's hunts,
- * checks every query with `stages.validateQuery`, and renders the whole
+ * checks every query with `stages.validateQuery`, builds the deployable
+ * content with `stages.buildDeployContent` when given, and renders the whole
  * output tree in memory. Nothing is written to disk here.
  *
  * @throws QueryValidationError listing every error and warning (family,
@@ -186,6 +205,7 @@ export async function buildPackages(
   const problems = await checkQueries(families, stages)
   const failing = problems.filter((p) => failsBuild(p.diagnostic))
   if (failing.length > 0) throw new QueryValidationError(failing)
+  await buildDeployContent(families, stages)
 
   const index = buildPackageIndex(
     options.inputs,

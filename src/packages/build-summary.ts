@@ -77,8 +77,8 @@ function suppressedLines(build: PackageBuild, indexPath: string): string[] {
 /**
  * Writes the lines `huntpack build` prints when it succeeds: record totals,
  * rejections by reason, allow-listed indicators by list, and where the
- * packages are. With `verbose`, one line
- * per family and every suggestion of the KQL parser follow.
+ * packages are. With `verbose`, one line per family and every suggestion of
+ * the KQL parser follow.
  */
 export function formatBuildSummary(
   build: PackageBuild,

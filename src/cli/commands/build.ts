@@ -2,6 +2,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SingleBar } from 'cli-progress'
 import { InvalidArgumentError, type Command } from 'commander'
+import { Allowlist } from '../../allowlist/allowlist.ts'
+import type { ReservedRangeCategory } from '../../allowlist/reserved-ranges.ts'
 import { ingestFeeds, type IngestOptions } from '../../feeds/ingest-feeds.ts'
 import type { IngestResult } from '../../indicators/indicator.ts'
 import {
@@ -29,6 +31,14 @@ export interface BuildOptions {
   minConfidence?: number
   lookback: string
   verbose: boolean
+  /** User allow-list files (`--allowlist`). */
+  allowlist?: string[]
+  /** Reserved address categories to leave out; default all. */
+  reservedRanges?: ReservedRangeCategory[]
+  /** Leave out documented sinkholes; default true. */
+  sinkholes?: boolean
+  /** Leave out bare domains of popular services; default true. */
+  popularDomains?: boolean
 }
 
 interface OutputStream {
@@ -115,9 +125,11 @@ const STAGE_LABELS = {
 
 /**
  * Runs `huntpack build`: reads the feeds (the bundled sample when `feeds` is
- * empty), builds and checks every family's hunting queries, writes the
- * package tree to `options.out` in one step, and prints a summary.
+ * empty), leaves out what the allow-list covers, builds and checks every
+ * family's hunting queries, writes the package tree to `options.out` in one
+ * step, and prints a summary.
  *
+ * @throws AllowlistFileError when an allow-list file is unreadable or invalid.
  * @throws FeedError when a feed file is missing or invalid.
  * @throws QueryValidationError when any query has a KQL error; nothing is
  *   written then.
@@ -135,6 +147,12 @@ export async function runBuild(
   // output does not depend on where huntpack is installed.
   const displayName = (file: string) => (bundled ? BUNDLED_SAMPLE : file)
 
+  const allowlist = Allowlist.load({
+    files: options.allowlist ?? [],
+    reservedRanges: options.reservedRanges,
+    sinkholes: options.sinkholes,
+    popularDomains: options.popularDomains,
+  })
   const ingest = await dependencies.ingestFeeds(paths, {
     minConfidence: options.minConfidence,
   })
@@ -150,6 +168,7 @@ export async function runBuild(
     const buildOptions = {
       inputs: paths.map(displayName),
       lookback: options.lookback,
+      allowlist,
     }
     build = await buildPackages({ ...ingest, rejected }, buildOptions, {
       ...stages,

@@ -8,8 +8,14 @@ import { REPO_ROOT, runCli, startCli } from '../../../test/support/run-cli.ts'
 import { writeThreatFoxExport } from '../../../test/support/threatfox-export-file.ts'
 import { StateStore } from '../../state/state-store.ts'
 
-const JSON_EXPORT = join(REPO_ROOT, 'test/fixtures/threatfox/threatfox-export-json-recent-4488.json')
-const API_RESPONSE = join(REPO_ROOT, 'test/fixtures/threatfox/threatfox-api-get_iocs-response-small.json')
+const JSON_EXPORT = join(
+  REPO_ROOT,
+  'test/fixtures/threatfox/threatfox-export-json-recent-4488.json',
+)
+const API_RESPONSE = join(
+  REPO_ROOT,
+  'test/fixtures/threatfox/threatfox-api-get_iocs-response-small.json',
+)
 
 const tempDir = mkdtempSync(join(tmpdir(), 'huntpack-ingest-cli-'))
 after(() => rmSync(tempDir, { recursive: true, force: true }))
@@ -23,7 +29,10 @@ function newStatePath(): string {
 async function readState(statePath: string) {
   const store = await StateStore.open(statePath, { command: 'test' })
   try {
-    return { runs: await store.listRuns(), indicators: (await store.loadIndicators()).length }
+    return {
+      runs: await store.listRuns(),
+      indicators: (await store.loadIndicators()).length,
+    }
   } finally {
     store.close()
   }
@@ -34,9 +43,27 @@ describe('huntpack ingest', () => {
     const allowFile = join(tempDir, 'allow.txt')
     writeFileSync(allowFile, '192.0.2.53\n')
     const feed = writeThreatFoxExport(tempDir, 'edge.json', [
-      { id: '13', value: '192.0.2.53:53', type: 'ip:port', family: 'Mirai', firstSeen: '2026-04-10 00:00:00' },
-      { id: '14', value: 'github.com', type: 'domain', family: 'Lumma', firstSeen: '2026-04-10 00:00:00' },
-      { id: '15', value: 'https://github.com/evil/x/raw/main/a.exe', type: 'url', family: 'Lumma', firstSeen: '2026-04-10 00:00:00' },
+      {
+        id: '13',
+        value: '192.0.2.53:53',
+        type: 'ip:port',
+        family: 'Mirai',
+        firstSeen: '2026-04-10 00:00:00',
+      },
+      {
+        id: '14',
+        value: 'github.com',
+        type: 'domain',
+        family: 'Lumma',
+        firstSeen: '2026-04-10 00:00:00',
+      },
+      {
+        id: '15',
+        value: 'https://github.com/evil/x/raw/main/a.exe',
+        type: 'url',
+        family: 'Lumma',
+        firstSeen: '2026-04-10 00:00:00',
+      },
     ])
     const statePath = newStatePath()
     const result = await runCli([
@@ -70,7 +97,14 @@ describe('huntpack ingest', () => {
     const allowFile = join(tempDir, 'bad-allow.txt')
     writeFileSync(allowFile, '# ok\n192.0.2.1\n10.0.0.0/40\n')
     const statePath = newStatePath()
-    const result = await runCli(['ingest', API_RESPONSE, '--state', statePath, '--allowlist', allowFile])
+    const result = await runCli([
+      'ingest',
+      API_RESPONSE,
+      '--state',
+      statePath,
+      '--allowlist',
+      allowFile,
+    ])
     assert.equal(result.code, 1)
     assert.equal(
       result.stderr,
@@ -83,18 +117,40 @@ describe('huntpack ingest', () => {
   test('missing feed leaves state unchanged', async () => {
     const statePath = newStatePath()
     await runCli(['ingest', API_RESPONSE, '--state', statePath])
-    const result = await runCli(['ingest', join(tempDir, 'missing.json'), '--state', statePath])
+    const result = await runCli([
+      'ingest',
+      join(tempDir, 'missing.json'),
+      '--state',
+      statePath,
+    ])
     assert.equal(result.code, 1)
-    assert.match(result.stderr, /missing\.json: cannot read the file \(ENOENT\)/)
+    assert.match(
+      result.stderr,
+      /missing\.json: cannot read the file \(ENOENT\)/,
+    )
     assert.equal((await readState(statePath)).runs.length, 1)
   })
 
   test('SIGKILL mid-ingest leaves a consistent state', async () => {
     const statePath = newStatePath()
-    await runCli(['ingest', API_RESPONSE, '--state', statePath, '--now', '2026-07-25'])
+    await runCli([
+      'ingest',
+      API_RESPONSE,
+      '--state',
+      statePath,
+      '--now',
+      '2026-07-25',
+    ])
 
-    const ingest = startCli(['ingest', JSON_EXPORT, '--state', statePath, '--now', '2026-07-25'])
-    // The lock appears once the state is open; the JSON takes seconds to read and store.
+    const ingest = startCli([
+      'ingest',
+      JSON_EXPORT,
+      '--state',
+      statePath,
+      '--now',
+      '2026-07-25',
+    ])
+    // The lock appears once the state is open, and the JSON takes seconds to read and store.
     while (!existsSync(`${statePath}.lock`)) await delay(20)
     await delay(1_500)
     ingest.child.kill('SIGKILL')
@@ -103,9 +159,15 @@ describe('huntpack ingest', () => {
     const state = await readState(statePath)
     const last = state.runs[state.runs.length - 1]
     const total =
-      last.counts.totalActive + last.counts.totalExpired + last.counts.totalAllowListed + last.counts.totalBelowConfidence
+      last.counts.totalActive +
+      last.counts.totalExpired +
+      last.counts.totalAllowListed +
+      last.counts.totalBelowConfidence
     // Either the run committed whole or not at all.
-    assert.ok(state.runs.length === 1 || state.runs.length === 2, `runs: ${state.runs.length}`)
+    assert.ok(
+      state.runs.length === 1 || state.runs.length === 2,
+      `runs: ${state.runs.length}`,
+    )
     assert.equal(state.indicators, total)
     assert.equal(state.indicators, state.runs.length === 1 ? 2 : 4490)
     assert.ok(killed.signal === 'SIGKILL' || killed.code === 0)
