@@ -108,6 +108,9 @@ export function deployIndexEntry(content: FamilyDeployContent): DeployIndexEntry
 
 const code = (text: string) => markdownCodeSpan(text, 'text')
 
+/** Heading of the README section {@link renderDeploySection} writes. */
+export const DEPLOY_SECTION_TITLE = 'Analytics rules and detections'
+
 /**
  * Renders the README section about a family's analytics rules, watchlist,
  * ARM template and Defender XDR detections, with the number of chunks of
@@ -121,7 +124,7 @@ export function renderDeploySection(content: FamilyDeployContent): string {
   })
   const oversized = content.hunts.flatMap((hunt) => hunt.oversized)
   const sections = [
-    '## Analytics rules and detections',
+    `## ${DEPLOY_SECTION_TITLE}`,
     [
       `${code(`${SENTINEL_FOLDER}/analytics-rules/`)} holds ${countNoun(content.inlineRules.length, 'scheduled analytics rule', 'scheduled analytics rules')} in the YAML format of the Azure-Sentinel repository.`,
       first
@@ -144,7 +147,7 @@ export function renderDeploySection(content: FamilyDeployContent): string {
       'Paste a query into Advanced hunting and choose Create detection rule.',
     ].join(' '),
     [
-      'Severity is the highest severity among a rule\'s indicators: threat types botnet_cc, payload_delivery and payload are High from confidence 90, Medium from 75, Low from 50; other threat types are one step lower (Medium from 90); confidence below 50 is Informational.',
+      'Severity is the highest severity among a rule\'s indicators: threat types botnet_cc, payload_delivery and payload are High from confidence 90, Medium from 75 and Low from 50; other threat types are Medium from 90 and Low from 50; confidence below 50 is Informational.',
       'Tactics and techniques come from the threat types: botnet_cc is CommandAndControl (T1071), payload_delivery is Execution and CommandAndControl (T1204, T1105), payload is Execution (T1204), cc_skimming is Collection and CredentialAccess (T1056).',
     ].join(' '),
   ]

@@ -118,7 +118,7 @@ test('content JSON of unknown shape', () => {
   assertFeedError(
     text('[{"ioc": "evil.example"}]'),
     'unknown-format',
-    'feed.bin: unknown JSON feed: neither a ThreatFox export (an object of IOC ids, each with a list of records) nor an API response (with query_status). Pass a ThreatFox JSON or CSV export, a ZIP of one, or a ThreatFox API response saved as JSON',
+    'feed.bin: unknown JSON feed: not a ThreatFox export or API response, MISP event, STIX bundle, Feodo Tracker blocklist or URLhaus dump. Pass a ThreatFox, URLhaus or Feodo Tracker export, a STIX 2.1 bundle, a MISP event, a ZIP of one, or a text file that names indicators',
   )
 })
 
@@ -126,7 +126,7 @@ test('content unknown text format', () => {
   assertFeedError(
     text('evil.example\nbad.example\n'),
     'unknown-format',
-    'feed.bin: unknown feed format: not JSON, not a ZIP archive and no ThreatFox CSV header. Pass a ThreatFox JSON or CSV export, a ZIP of one, or a ThreatFox API response saved as JSON',
+    'feed.bin: unknown feed format: not JSON, not a ZIP archive, no CSV header of ThreatFox, URLhaus or Feodo Tracker, and no indicator in the text. Pass a ThreatFox, URLhaus or Feodo Tracker export, a STIX 2.1 bundle, a MISP event, a ZIP of one, or a text file that names indicators',
   )
 })
 
@@ -151,3 +151,90 @@ function jsonErrorMessage(bytes: Uint8Array): string {
   }
   throw new Error('expected invalid JSON')
 }
+
+const OTHER_FEEDS = new URL('../../test/fixtures/feeds/', import.meta.url)
+
+function readOtherFeed(name: string): Uint8Array {
+  return readFileSync(new URL(name, OTHER_FEEDS))
+}
+
+test('content formats by content', () => {
+  const cases: Array<[string, string, number]> = [
+    [
+      'stix-misp/feeds2stix-abusech-sslblacklist-cobaltstrike.stix21.json',
+      'stix',
+      192,
+    ],
+    ['stix-misp/eset-mozi-mozi.misp-event.json', 'misp', 151],
+    ['stix-misp/eset-stantinko-stantinko.misp-event.json', 'misp', 340],
+    ['abusech-other/feodo-ipblocklist-2024-04-04.csv', 'feodotracker', 28],
+    ['abusech-other/feodo-ipblocklist-json-small.json', 'feodotracker', 5],
+    ['abusech-other/urlhaus-online-csv-excerpt.csv', 'urlhaus', 17],
+    [
+      'abusech-other/urlhaus-tld-csv-legacy-2019-intelmq-test.txt',
+      'urlhaus',
+      2,
+    ],
+  ]
+  for (const [name, feed, count] of cases) {
+    const records = parseFeedContent(readOtherFeed(name), SOURCE)
+    assert.equal(records.length, count, name)
+    assert.deepEqual(
+      [...new Set(records.map((record) => record.origin.feed))],
+      [feed],
+      name,
+    )
+  }
+})
+
+test('content ZIP of a STIX bundle', () => {
+  const archive = zipSync({
+    'bundle.json': new Uint8Array(
+      readOtherFeed(
+        'stix-misp/feeds2stix-abusech-sslblacklist-cobaltstrike.stix21.json',
+      ),
+    ),
+  })
+  const records = parseFeedContent(archive, SOURCE)
+  assert.equal(records.length, 192)
+  assert.equal(records[0].origin.archiveEntry, 'bundle.json')
+})
+
+test('content URLhaus JSON dump', () => {
+  const dump = {
+    '7': [{ url: 'http://bad-example.com/a', urlhaus_link: 'x', tags: null }],
+  }
+  const records = parseFeedContent(text(JSON.stringify(dump)), SOURCE)
+  assert.equal(records[0].origin.feed, 'urlhaus')
+})
+
+test('content free text', () => {
+  const records = parseFeedContent(
+    text('[2026-05-01] C2 at 203.0.113[.]5, see hxxp://bad-example[.]com/x\n'),
+    SOURCE,
+    { freeText: { family: 'DCRat', firstSeen: '2026-05-01T00:00:00Z' } },
+  )
+  assert.deepEqual(
+    records.map((record) => [
+      record.origin.feed,
+      record.origin.recordId,
+      record.feedType,
+      record.value,
+      record.family,
+    ]),
+    [
+      ['text', 'line 1', 'ip', '203.0.113[.]5', 'DCRat'],
+      ['text', 'line 1', 'url', 'hxxp://bad-example[.]com/x', 'DCRat'],
+    ],
+  )
+})
+
+test('content truncated STIX bundle', () => {
+  const bytes = readOtherFeed(
+    'stix-misp/feeds2stix-abusech-sslblacklist-cobaltstrike.stix21.json',
+  ).subarray(0, 500)
+  assert.throws(() => parseFeedContent(bytes, SOURCE), {
+    name: 'FeedError',
+    code: 'invalid-json',
+  })
+})

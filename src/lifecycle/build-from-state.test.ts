@@ -88,13 +88,14 @@ async function ingest(records: ExportRecord[], now: string): Promise<void> {
 function build(
   now: string,
   onFileWritten?: (path: string) => void,
+  policy = DEFAULT_LIFECYCLE_POLICY,
 ): Promise<BuildFromStateResult> {
   return buildFromState(store, {
     out,
     lookback: '14d',
     inputs: ['state.duckdb'],
     stages,
-    policy: DEFAULT_LIFECYCLE_POLICY,
+    policy,
     allowlist,
     now: new Date(now),
     onFileWritten,
@@ -108,20 +109,29 @@ function snapshot(
     string,
     { ino: number; mtimeMs: number; bytes: string }
   >()
-  // The folder itself is new in the new tree, so only its time (to the
-  // millisecond, the precision utimes keeps) is compared.
+  // Folders are new in the new tree, so only their times (to the
+  // millisecond, the precision utimes keeps) are compared.
   result.set('.', {
     ino: 0,
     mtimeMs: Math.floor(statSync(folder).mtimeMs),
     bytes: '',
   })
-  for (const name of readdirSync(folder)) {
-    const stat = statSync(join(folder, name))
-    result.set(name, {
-      ino: stat.ino,
-      mtimeMs: stat.mtimeMs,
-      bytes: readFileSync(join(folder, name), 'utf8'),
-    })
+  for (const name of readdirSync(folder, {
+    recursive: true,
+    encoding: 'utf8',
+  })) {
+    const path = join(folder, name)
+    const stat = statSync(path)
+    result.set(
+      name,
+      stat.isDirectory()
+        ? { ino: 0, mtimeMs: Math.floor(stat.mtimeMs), bytes: '' }
+        : {
+            ino: stat.ino,
+            mtimeMs: stat.mtimeMs,
+            bytes: readFileSync(path, 'utf8'),
+          },
+    )
   }
   return result
 }
@@ -276,6 +286,31 @@ describe('buildFromState', () => {
     assert.match(
       readme('dcrat'),
       /compared with build \d+:\n\n- Added \(1\):\n  - `dcrat-new\[\.\]example\[\.\]com`\n$/,
+    )
+  })
+
+  test('low confidence listed under lifecycle', async () => {
+    await ingest(
+      [
+        {
+          id: '7',
+          value: 'vidar-weak.example.org',
+          type: 'domain',
+          family: 'Vidar',
+          firstSeen: '2026-05-19 00:00:00',
+          confidence: 50,
+        },
+      ],
+      '2026-05-20T00:00:00Z',
+    )
+    const result = await build('2026-05-20T00:00:00Z', undefined, {
+      ...DEFAULT_LIFECYCLE_POLICY,
+      minConfidence: 75,
+    })
+    assert.deepEqual(result.rewritten, ['Vidar'])
+    assert.match(
+      readme('vidar'),
+      /\n## Lifecycle\n\nhuntpack left these indicators of this family out of the queries:\n\n- `vidar-weak\[\.\]example\[\.\]org`: below-confidence, confidence 50 is below the minimum 75\n/,
     )
   })
 })

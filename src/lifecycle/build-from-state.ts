@@ -11,7 +11,7 @@ import {
 } from '../packages/build-packages.ts'
 import {
   renderChangelogSection,
-  renderNotHuntedSection,
+  renderLifecycleSection,
   type DroppedIndicator,
   type FamilyChangelog,
 } from '../packages/family-changelog.ts'
@@ -75,11 +75,12 @@ interface FamilyPlan {
 }
 
 /**
- * Builds packages from the active indicators of the state. Each family
- * README gets a `## Not hunted` section (allow-listed and low-confidence
- * indicators of the family, with reasons) and, when the family changed
+ * Builds packages from the active indicators of the state. Allow-listed
+ * ones are listed as not hunted, as in a build from feed files. Each family
+ * README gets a `## Lifecycle` section: indicators below the minimum
+ * confidence, with reasons, and the number expired. When the family changed
  * since the previous build into the same folder, a `## Changes` section
- * listing indicators added, no longer hunted and changed. A family whose
+ * lists the indicators added, no longer hunted and changed. A family whose
  * content is unchanged and whose folder on disk is as that build wrote it
  * keeps its folder: same bytes, same modification times.
  *
@@ -110,13 +111,21 @@ export async function buildFromState(
           allowlist: options.allowlist,
         })
 
+  // Allow-listed indicators go to the builder with the allow-list, which
+  // leaves them out again and lists them in index.json and the READMEs.
   const stored = await store.loadIndicators()
-  const active = stored
-    .filter((item) => item.status === 'active')
+  const candidates = stored
+    .filter(
+      (item) => item.status === 'active' || item.status === 'allow-listed',
+    )
     .map((item) => item.indicator)
   const build = await buildPackages(
-    asIngestResult(active),
-    { inputs: options.inputs, lookback: options.lookback },
+    asIngestResult(candidates),
+    {
+      inputs: options.inputs,
+      lookback: options.lookback,
+      allowlist: options.allowlist,
+    },
     options.stages,
   )
 
@@ -134,7 +143,7 @@ export async function buildFromState(
 
   const plans: FamilyPlan[] = []
   for (const family of build.families) {
-    addNotHunted(build.files, family.slug, family.name, stored)
+    addLifecycleSection(build.files, family.slug, family.name, stored)
     const plan = await planFamily(
       build.files,
       family,
@@ -192,8 +201,8 @@ export async function buildFromState(
   }
 }
 
-function asIngestResult(active: Indicator[]): IngestResult {
-  const indicators = [...active].sort(compareIndicators)
+function asIngestResult(candidates: Indicator[]): IngestResult {
+  const indicators = [...candidates].sort(compareIndicators)
   return {
     indicators,
     totals: {
@@ -207,25 +216,22 @@ function asIngestResult(active: Indicator[]): IngestResult {
   }
 }
 
-function addNotHunted(
+function addLifecycleSection(
   files: Map<string, string>,
   slug: string,
   family: string,
   stored: readonly StoredIndicator[],
 ): void {
   const ofFamily = stored.filter((item) => item.indicator.family === family)
-  const leftOut: DroppedIndicator[] = ofFamily
-    .filter(
-      (item) =>
-        item.status === 'allow-listed' || item.status === 'below-confidence',
-    )
+  const belowConfidence: DroppedIndicator[] = ofFamily
+    .filter((item) => item.status === 'below-confidence')
     .map((item) => ({
       indicator: item.indicator,
       status: item.status,
       reason: item.statusReason ?? '',
     }))
   const expired = ofFamily.filter((item) => item.status === 'expired').length
-  const section = renderNotHuntedSection(leftOut, expired)
+  const section = renderLifecycleSection(belowConfidence, expired)
   if (section !== '') appendToReadme(files, slug, section)
 }
 

@@ -13,9 +13,7 @@ export const CSV_DELIMITER = '\t'
  * because a quoted field ends only at a lone `"`.
  */
 export function quoteCsvField(text: string): string {
-  return text.includes('"')
-    ? `"${text.replaceAll('"', '""')}"`
-    : `"${text}"`
+  return text.includes('"') ? `"${text.replaceAll('"', '""')}"` : `"${text}"`
 }
 
 /**
@@ -27,7 +25,8 @@ export function quoteCsvField(text: string): string {
  * written, so many parts hold no file descriptors.
  */
 export class CsvStagingFile {
-  private buffer = ''
+  private buffer: string[] = []
+  private bufferChars = 0
   private longestRowChars = 0
   /** Rows appended since the last `reset`. */
   rows = 0
@@ -36,12 +35,13 @@ export class CsvStagingFile {
 
   constructor(readonly path: string) {}
 
-  /** Adds one row: its fields joined by tabs and ended by `\n`. */
+  /** Adds one row: its fields joined by tabs, without the line break. */
   append(row: string): void {
-    this.buffer += row
+    this.buffer.push(row)
     this.rows++
+    this.bufferChars += row.length + 1
     if (row.length > this.longestRowChars) this.longestRowChars = row.length
-    if (this.buffer.length >= WRITE_BUFFER_CHARS) this.flush()
+    if (this.bufferChars >= WRITE_BUFFER_CHARS) this.flush()
   }
 
   /**
@@ -55,16 +55,19 @@ export class CsvStagingFile {
 
   /** Writes the buffered rows to the file, which the first write of a batch replaces. */
   flush(): void {
-    if (this.buffer === '') return
-    const data = Buffer.from(this.buffer, 'utf8')
-    this.buffer = ''
+    if (this.buffer.length === 0) return
+    this.buffer.push('')
+    const data = Buffer.from(this.buffer.join('\n'), 'utf8')
+    this.buffer = []
+    this.bufferChars = 0
     writeFileSync(this.path, data, { flag: this.bytes === 0 ? 'w' : 'a' })
     this.bytes += data.length
   }
 
   /** Starts the next batch after a load; the next write replaces the file. */
   reset(): void {
-    this.buffer = ''
+    this.buffer = []
+    this.bufferChars = 0
     this.rows = 0
     this.bytes = 0
     this.longestRowChars = 0

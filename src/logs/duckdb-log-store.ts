@@ -69,6 +69,7 @@ function loadExpression(kqlType: KqlType, column: string): string {
  */
 class PartWriter {
   private readonly converters: CellConverter[]
+  private readonly fields: string[]
   readonly staging: CsvStagingFile
 
   constructor(
@@ -83,6 +84,7 @@ class PartWriter {
     this.converters = columns.map((c) =>
       cellConverter(c.kqlType, referenceMicros),
     )
+    this.fields = new Array<string>(columns.length + 2).fill('')
     this.staging = new CsvStagingFile(join(stagingDirectory, `${name}.csv`))
   }
 
@@ -105,19 +107,23 @@ class PartWriter {
     line: number,
     onInvalid: InvalidValueHandler,
   ): void {
-    let text = ''
+    const fields = this.fields
     const count = this.columns.length
     for (let i = 0; i < count; i++) {
       const name = this.columns[i]!.name
       const value = row[name]
-      if (value != null) {
-        const cell = this.converters[i]!(value)
-        if (cell === INVALID) onInvalid(name, value, line)
-        else if (cell !== null) text += cell
+      let cell = value == null ? null : this.converters[i]!(value)
+      if (cell === INVALID) {
+        onInvalid(name, value, line)
+        cell = null
       }
-      text += CSV_DELIMITER
+      fields[i] = cell ?? ''
     }
-    this.staging.append(`${text}${fileId}${CSV_DELIMITER}${line}\n`)
+    fields[count] = String(fileId)
+    fields[count + 1] = String(line)
+    // join builds one flat string; += would build a tree of parts that
+    // costs more to copy into the file buffer and to collect.
+    this.staging.append(fields.join(CSV_DELIMITER))
   }
 
   /** Returns the statement that appends the staged rows to the part table. */
@@ -347,7 +353,10 @@ export class DuckDbLogStore {
   private async load(part: PartWriter): Promise<void> {
     if (part.staging.rows === 0) return
     part.staging.flush()
+    if (process.env.HP_KEEP) { (await import('node:fs')).copyFileSync(part.staging.path, process.env.HP_KEEP); console.error(part.loadSql()) } // TEMPPROBE
+    const c0 = process.cpuUsage(); const w0 = performance.now() // TEMPPROBE
     await this.connection.run(part.loadSql())
+    const c1 = process.cpuUsage(c0); (globalThis as any).__loadCpu = ((globalThis as any).__loadCpu ?? 0) + c1.user + c1.system; (globalThis as any).__loadWall = ((globalThis as any).__loadWall ?? 0) + performance.now() - w0; console.error('load', part.staging.rows, part.staging.bytes, ((c1.user + c1.system)/1e6).toFixed(2)) // TEMPPROBE
     part.staging.reset()
   }
 

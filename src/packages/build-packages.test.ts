@@ -15,6 +15,7 @@ import {
 } from './build-packages.ts'
 import type { FamilyIndicators } from './family-indicators.ts'
 import { GENERATED_BY } from './package-index.ts'
+import { Allowlist } from '../allowlist/allowlist.ts'
 
 function exportRecord(fields: Record<string, unknown>) {
   return {
@@ -127,6 +128,7 @@ test('index.json of small feed', async () => {
         reason: index.rejected[0].reason,
       },
     ],
+    suppressed: [],
     families: [
       {
         name: 'Cobalt Strike',
@@ -218,6 +220,7 @@ test('index.json key order', async () => {
     'inputs',
     'totals',
     'rejected',
+    'suppressed',
     'families',
   ])
   assert.ok(text.endsWith('}\n'))
@@ -344,4 +347,43 @@ test('progress reaches totals', async () => {
     'validation 3/4',
     'validation 4/4',
   ])
+})
+
+test('allow-listed indicator left out', async () => {
+  const listFile = path.join(root, 'allowlist.txt')
+  await fs.writeFile(listFile, '# our scanner\n94.26.90.55\n')
+  const allowlist = Allowlist.load({ files: [listFile] })
+  const build = await buildPackages(
+    await ingestSmallFeed(),
+    { ...OPTIONS, allowlist },
+    FAKE_STAGES,
+  )
+  const index = JSON.parse(build.files.get('index.json')!)
+  assert.equal(index.suppressed.length, 1)
+  assert.equal(index.suppressed[0].family, 'DCRat')
+  assert.equal(index.suppressed[0].value, '94.26.90.55')
+  assert.equal(index.suppressed[0].port, 8888)
+  assert.match(
+    index.suppressed[0].reason,
+    /matches 94\.26\.90\.55 in user allow-list/,
+  )
+  const dcrat = index.families.find((f: { slug: string }) => f.slug === 'dcrat')
+  assert.equal(dcrat.indicators, 1)
+  const readme = build.files.get('dcrat/README.md')!
+  assert.match(
+    readme,
+    /\n- Not hunted: 1 more indicator on the allow-list, see \[Not hunted\]\(#not-hunted\)\n/,
+  )
+  assert.match(
+    readme,
+    /\n## Not hunted\n\n[^\n]*\n\n- `94\[\.\]26\[\.\]90\[\.\]55:8888`: allow-listed, /,
+  )
+  assert.doesNotMatch(
+    build.files.get('dcrat/indicators.csv')!,
+    /94\.26\.90\.55/,
+  )
+  assert.doesNotMatch(
+    build.files.get('dcrat/DeviceNetworkEvents-ip-port.kql')!,
+    /94\.26\.90\.55/,
+  )
 })

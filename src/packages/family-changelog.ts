@@ -12,7 +12,7 @@ export interface DroppedIndicator {
   reason: string
 }
 
-/** What changed in one family between two builds from the state. */
+/** Changes of one family between two builds from the state. */
 export interface FamilyChangelog {
   /** Id of the build being written. */
   build: number
@@ -69,11 +69,10 @@ export function renderChangelogSection(log: FamilyChangelog): string {
 }
 
 /**
- * Renders the `## Not hunted` section: indicators of the family that the
- * state keeps but does not hunt because they are allow-listed or below the
- * minimum confidence, each with the reason. Returns an empty string when
- * there are none. Expired indicators are only counted, since they are
- * expected to pile up.
+ * Renders the `## Not hunted` section: indicators of the family that are
+ * left out of the queries (allow-listed, or below the minimum confidence),
+ * each with its status and reason, then a count of expired ones. Returns an
+ * empty string when there are none.
  */
 export function renderNotHuntedSection(
   leftOut: readonly DroppedIndicator[],
@@ -81,11 +80,37 @@ export function renderNotHuntedSection(
 ): string {
   if (leftOut.length === 0 && expiredCount === 0) return ''
 
-  const sorted = [...leftOut].sort((a, b) =>
-    compareIndicators(a.indicator, b.indicator),
-  )
   const lines = ['## Not hunted']
-  if (sorted.length > 0) {
+  appendLeftOut(lines, leftOut, expiredCount)
+  return lines.join('\n\n')
+}
+
+/**
+ * Renders the `## Lifecycle` section of a build from the state: indicators
+ * of the family below the minimum confidence, with the reason, and how many
+ * expired. Expired indicators are only counted, since they pile up over
+ * time. Returns an empty string when there are none.
+ */
+export function renderLifecycleSection(
+  belowConfidence: readonly DroppedIndicator[],
+  expiredCount: number,
+): string {
+  if (belowConfidence.length === 0 && expiredCount === 0) return ''
+
+  const lines = ['## Lifecycle']
+  appendLeftOut(lines, belowConfidence, expiredCount)
+  return lines.join('\n\n')
+}
+
+function appendLeftOut(
+  lines: string[],
+  leftOut: readonly DroppedIndicator[],
+  expiredCount: number,
+): void {
+  if (leftOut.length > 0) {
+    const sorted = [...leftOut].sort((a, b) =>
+      compareIndicators(a.indicator, b.indicator),
+    )
     lines.push(
       'huntpack left these indicators of this family out of the queries:',
       sorted
@@ -101,7 +126,6 @@ export function renderNotHuntedSection(
       `${formatCount(expiredCount)} expired indicator(s) of this family are no longer hunted.`,
     )
   }
-  return lines.join('\n\n')
 }
 
 function renderList(

@@ -13,6 +13,10 @@ import type { Hunt } from '../hunts/hunt.ts'
 import { renderNotHuntedSection } from './family-changelog.ts'
 import { renderExclusionsSection } from './readme-exclusions.ts'
 import {
+  DEPLOY_SECTION_TITLE,
+  renderDeploySection,
+} from '../deploy/deploy-summary.ts'
+import {
   countNoun,
   feedNames,
   formatCount,
@@ -134,7 +138,8 @@ const SECTIONS = [
 ]
 
 function renderContents(family: FamilyPackage): string {
-  const sections = hasNotHunted(family) ? [...SECTIONS, 'Not hunted'] : SECTIONS
+  const hunted = hasNotHunted(family) ? [...SECTIONS, 'Not hunted'] : SECTIONS
+  const sections = family.deploy ? [...hunted, DEPLOY_SECTION_TITLE] : hunted
   // GitHub derives a heading's anchor by lower-casing it and turning spaces
   // into hyphens. These headings have no other punctuation.
   const links = sections.map(
@@ -340,6 +345,7 @@ export function renderFamilyReadme(
     renderTables(family.hunts),
     renderExclusionsSection(family.hunts),
     ...(hasNotHunted(family) ? [renderNotHunted(family)] : []),
+    ...(family.deploy ? [renderDeploySection(family.deploy)] : []),
   ]
   return `${sections.join('\n\n')}\n`
 }

@@ -6,6 +6,7 @@ import type {
 } from '../indicators/indicator.ts'
 import type { SuppressedIndicator } from './allowlisted-indicators.ts'
 import { countObservables } from './family-indicators.ts'
+import { deployIndexEntry, type DeployIndexEntry } from '../deploy/deploy-summary.ts'
 import { queryFileText, type FamilyPackage } from './family-package.ts'
 import type { Observable } from '../hunts/observable.ts'
 
@@ -39,6 +40,8 @@ export interface FamilyIndexEntry {
   indicators: number
   indicatorTypes: Partial<Record<Observable, number>>
   queries: QueryIndexEntry[]
+  /** Analytics rules with their chunk counts, watchlist and detections, when built. */
+  deploy?: DeployIndexEntry
 }
 
 /**
@@ -79,6 +82,7 @@ function familyEntry(family: FamilyPackage): FamilyIndexEntry {
       indicators: hunt.indicators.length,
       characters: queryFileText(hunt).length - 1,
     })),
+    ...(family.deploy ? { deploy: deployIndexEntry(family.deploy) } : {}),
   }
 }
 

@@ -52,8 +52,9 @@ function addQueryFile(
 
 /**
  * Renders every file of a build in memory: `index.json`, and per family
- * `<slug>/README.md`, `<slug>/indicators.csv` and one `<slug>/<fileName>`
- * per hunt. `lookback` is the timespan the hunts were built with, for the
+ * `<slug>/README.md`, `<slug>/indicators.csv`, one `<slug>/<fileName>`
+ * per hunt, and the family's deployable content (`<slug>/sentinel/...`,
+ * `<slug>/defender/...`) when it was built. `lookback` is the timespan the hunts were built with, for the
  * README text. Returns paths relative to the output folder, with `/`
  * separators, mapped to file contents, in write order.
  *
@@ -79,6 +80,9 @@ export function renderPackageTree(
       renderIndicatorsCsv(family.indicators),
     )
     for (const hunt of family.hunts) addQueryFile(tree, family, hunt)
+    for (const [path, text] of family.deploy?.files ?? []) {
+      addFile(tree, `${family.slug}/${path}`, text)
+    }
   }
   return tree
 }

@@ -9,7 +9,7 @@ import { zipSync } from 'fflate'
 
 /**
  * A fault the mock applies to the next request instead of the normal response:
- * - `slow`: waits `slowMs` before answering normally (for client timeouts).
+ * - `slow`: waits `slowMs`, then sends the normal response (for client timeouts).
  * - `unauthorized`: HTTP 401 with `query_status: unknown_auth_key`.
  * - `rate-limited`: HTTP 429 with `Retry-After` (`retryAfter` option, default `1`).
  * - `bad-gateway`: HTTP 502 with an HTML body, as a proxy sends it.

@@ -13,6 +13,7 @@ import {
 import { formatBuildSummary } from '../../packages/build-summary.ts'
 import { writePackages } from '../../packages/write-packages.ts'
 import { createBuildStages } from '../../packages/build-stages.ts'
+import { sentinelRepositoryFiles } from '../../deploy/sentinel-repo-layout.ts'
 import {
   addBuildFromStateOptions,
   isFromState,
@@ -39,6 +40,24 @@ export interface BuildOptions {
   sinkholes?: boolean
   /** Leave out bare domains of popular services; default true. */
   popularDomains?: boolean
+  /** Output layout; default `packages`. */
+  layout?: BuildLayout
+}
+
+/**
+ * `packages`: one folder per family. `sentinel-repo`: the same, plus the
+ * folders and `sentinel-deployment.config` that a Microsoft Sentinel
+ * repository connection deploys.
+ */
+export type BuildLayout = 'packages' | 'sentinel-repo'
+
+const LAYOUTS: readonly BuildLayout[] = ['packages', 'sentinel-repo']
+
+function parseLayout(text: string): BuildLayout {
+  if (!(LAYOUTS as readonly string[]).includes(text)) {
+    throw new InvalidArgumentError(`Expected ${LAYOUTS.join(' or ')}.`)
+  }
+  return text as BuildLayout
 }
 
 interface OutputStream {
@@ -55,7 +74,10 @@ export interface BuildDependencies {
   /** Returns the hunt building and query checking stages for a lookback such as `14d`. */
   createStages: (
     lookback: string,
-  ) => Pick<PackageBuildStages, 'buildFamilyHunts' | 'validateQuery'>
+  ) => Pick<
+    PackageBuildStages,
+    'buildFamilyHunts' | 'validateQuery' | 'buildDeployContent'
+  >
   stdout: OutputStream
   stderr: OutputStream
   env: NodeJS.ProcessEnv
@@ -121,6 +143,7 @@ function createProgress(dependencies: BuildDependencies) {
 const STAGE_LABELS = {
   hunts: 'Building hunts  ',
   validation: 'Checking queries',
+  deploy: 'Building rules  ',
 }
 
 /**
@@ -179,7 +202,16 @@ export async function runBuild(
     progress.stop()
   }
 
-  await writePackages(options.out, build.files)
+  const files =
+    options.layout === 'sentinel-repo'
+      ? sentinelRepositoryFiles(
+          build.families.flatMap((family) =>
+            family.deploy ? [{ ...family, deploy: family.deploy }] : [],
+          ),
+          build.files,
+        )
+      : build.files
+  await writePackages(options.out, files)
   dependencies.stdout.write(
     formatBuildSummary(build, options.out, options.verbose),
   )
@@ -214,11 +246,22 @@ export function registerBuildCommand(
       '14d',
     )
     .option(
+      '--layout <layout>',
+      'packages (one folder per family) or sentinel-repo (adds the folders and sentinel-deployment.config that a Sentinel repository connection deploys)',
+      parseLayout,
+      'packages',
+    )
+    .option(
       '--verbose',
       'list every family folder and every KQL parser suggestion',
       false,
     )
     .action(async (feeds: string[], options: BuildOptions) => {
+      if (options.layout === 'sentinel-repo' && isFromState(options)) {
+        throw new Error(
+          '--layout sentinel-repo does not work with --from-state yet; build without --from-state, or with --layout packages',
+        )
+      }
       if (isFromState(options)) {
         await runBuildFromState(feeds, options, {
           ...defaultDependencies(),

@@ -33,6 +33,12 @@ const statePath = join(tempDir, 'state.duckdb')
 const out = join(tempDir, 'packages')
 
 let server: ThreatFoxMockServer
+const outputs: string[] = []
+
+function keep<T extends { stdout: string; stderr: string }>(result: T): T {
+  outputs.push(result.stdout, result.stderr)
+  return result
+}
 
 before(async () => {
   server = await startThreatFoxMockServer({ authKey: AUTH_KEY, slowMs: 20_000 })
@@ -100,7 +106,7 @@ async function stateSummary(): Promise<{ runs: number; builds: number }> {
 
 describe('huntpack watch', () => {
   test('one cycle fetches and builds', async () => {
-    const result = await runCli([...WATCH_ARGS, '--once'], env())
+    const result = keep(await runCli([...WATCH_ARGS, '--once'], env()))
     assert.equal(result.code, 0, result.stderr)
     assert.match(
       result.stdout,
@@ -117,7 +123,7 @@ describe('huntpack watch', () => {
     const before = outputSnapshot()
     const summary = await stateSummary()
     server.queueFaults('truncated')
-    const result = await runCli([...WATCH_ARGS, '--once'], env())
+    const result = keep(await runCli([...WATCH_ARGS, '--once'], env()))
     assert.equal(result.code, 1)
     assert.match(
       result.stderr,
@@ -130,7 +136,7 @@ describe('huntpack watch', () => {
   test('retried fault still completes the cycle', async () => {
     const before = outputSnapshot()
     server.queueFaults('bad-gateway')
-    const result = await runCli([...WATCH_ARGS, '--once'], env())
+    const result = keep(await runCli([...WATCH_ARGS, '--once'], env()))
     assert.equal(result.code, 0, result.stderr)
     assert.match(
       result.stdout,
@@ -143,7 +149,7 @@ describe('huntpack watch', () => {
     const watch = startCli(WATCH_ARGS, env())
     await watch.waitFor(/cycle 1 run \d+ build \d+:/)
     watch.child.kill('SIGTERM')
-    const result = await watch.exited
+    const result = keep(await watch.exited)
     assert.equal(result.code, 0, result.stderr)
     assert.match(
       result.stderr,
@@ -158,7 +164,7 @@ describe('huntpack watch', () => {
     const watch = startCli(WATCH_ARGS, env())
     while (server.requests.length === 0) await delay(50)
     watch.child.kill('SIGINT')
-    const result = await watch.exited
+    const result = keep(await watch.exited)
     assert.equal(result.code, 0, result.stderr)
     assert.match(
       result.stderr,
@@ -202,6 +208,27 @@ describe('huntpack watch', () => {
 
     assert.deepEqual(outputSnapshot(), before)
     assert.equal((await stateSummary()).builds, summary.builds)
+  })
+
+  test('Auth-Key never printed or saved', () => {
+    assert.ok(outputs.length >= 8, 'expected the outputs of every run')
+    for (const [index, text] of outputs.entries()) {
+      assert.equal(
+        text.includes(AUTH_KEY),
+        false,
+        `output ${index} contains the key`,
+      )
+    }
+    const files = readdirSync(tempDir, { recursive: true, encoding: 'utf8' })
+      .map((name) => join(tempDir, name))
+      .filter((path) => statSync(path).isFile())
+    for (const file of files) {
+      assert.equal(
+        readFileSync(file).includes(AUTH_KEY),
+        false,
+        `${file} contains the key`,
+      )
+    }
   })
 })
 

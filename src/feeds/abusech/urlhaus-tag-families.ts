@@ -1,6 +1,6 @@
 // URLhaus tags that describe a payload or how it was found, not the malware
-// family: file formats, CPU architectures, word sizes and the tool the
-// payload server answered (as seen in the URLhaus CSV dump of 2026-08-18).
+// family: file formats, CPU architectures and word sizes, as seen in the
+// URLhaus CSV dump of 2026-08-18.
 const DESCRIPTIVE_TAGS = new Set([
   '32-bit',
   '64-bit',
@@ -55,9 +55,9 @@ const DESCRIPTIVE_TAGS = new Set([
   'zip',
 ])
 
-// Tags made of the host (`176-65-139-212`), the user agent of the request
-// (`ua-wget`), the dropper (`dropped-by-amadey`) or the submitting monitor
-// (`c2-monitor-auto`).
+// Tags that name the host (`176-65-139-212`), the HTTP client that the
+// payload server expects (`ua-wget`), the dropper (`dropped-by-amadey`),
+// the submitting monitor (`c2-monitor-auto`) or an AS number.
 const DESCRIPTIVE_TAG_PATTERNS = [
   /^\d{1,3}-\d{1,3}-\d{1,3}-\d{1,3}$/,
   /^ua-/,

@@ -14,7 +14,8 @@ export type MispAttributeValue =
 
 type ValueReader = (value: string) => MispAttributeValue
 
-const SINGLE_VALUE_TYPES: ReadonlyArray<[string, string]> = [
+// Types whose value is one observable of a ThreatFox type.
+const SINGLE_VALUE_TYPES = new Map([
   ['ip-dst', 'ip'],
   ['ip-src', 'ip'],
   ['domain', 'domain'],
@@ -23,28 +24,33 @@ const SINGLE_VALUE_TYPES: ReadonlyArray<[string, string]> = [
   ['md5', 'md5_hash'],
   ['sha1', 'sha1_hash'],
   ['sha256', 'sha256_hash'],
-]
+])
 
 // `malware-sample` is `filename|md5`, the MD5 of an uploaded sample.
-const FILENAME_HASH_TYPES: ReadonlyArray<[string, string]> = [
+const FILENAME_HASH_TYPES = new Map([
   ['filename|md5', 'md5_hash'],
   ['filename|sha1', 'sha1_hash'],
   ['filename|sha256', 'sha256_hash'],
   ['malware-sample', 'md5_hash'],
-]
+])
 
+// In the order of the list in messages: addresses, domains, URLs, hashes.
 const VALUE_READERS = new Map<string, ValueReader>([
-  ...SINGLE_VALUE_TYPES.map(([type, feedType]): [string, ValueReader] => [
-    type,
-    (value) => single(feedType, value),
-  ]),
-  ...FILENAME_HASH_TYPES.map(([type, feedType]): [string, ValueReader] => [
-    type,
-    (value) => filenameHash(type, feedType, value),
-  ]),
+  ['ip-dst', (value) => single('ip-dst', value)],
+  ['ip-src', (value) => single('ip-src', value)],
   ['ip-dst|port', (value) => ipAndPort('ip-dst|port', value)],
   ['ip-src|port', (value) => ipAndPort('ip-src|port', value)],
+  ['domain', (value) => single('domain', value)],
+  ['hostname', (value) => single('hostname', value)],
   ['domain|ip', domainAndIp],
+  ['url', (value) => single('url', value)],
+  ['md5', (value) => single('md5', value)],
+  ['sha1', (value) => single('sha1', value)],
+  ['sha256', (value) => single('sha256', value)],
+  ...[...FILENAME_HASH_TYPES.keys()].map((type): [string, ValueReader] => [
+    type,
+    (value) => filenameHash(type, value),
+  ]),
 ])
 
 /** MISP attribute types that hold indicators huntpack hunts. */
@@ -75,16 +81,14 @@ export function readMispAttributeValue(
   return reader(value)
 }
 
-function single(feedType: string, value: string): MispAttributeValue {
+function single(type: string, value: string): MispAttributeValue {
+  const feedType = SINGLE_VALUE_TYPES.get(type) ?? ''
   if (feedType === 'ip' && value.includes('/')) return cidrProblem(value)
   return { observables: [{ feedType, value }] }
 }
 
-function filenameHash(
-  type: string,
-  feedType: string,
-  value: string,
-): MispAttributeValue {
+function filenameHash(type: string, value: string): MispAttributeValue {
+  const feedType = FILENAME_HASH_TYPES.get(type) ?? ''
   // A file name may contain `|`, a hash never does.
   const bar = value.lastIndexOf('|')
   if (bar === -1) return missingBarProblem(type)

@@ -158,8 +158,7 @@ function readAttribute(
     return [notAnObjectRecord(attribute, position, source)]
   }
 
-  const recordId =
-    textOf(attribute.uuid) ?? textOf(attribute.id) ?? position
+  const recordId = textOf(attribute.uuid) ?? textOf(attribute.id) ?? position
   const rawValue = textOf(attribute.value) ?? ''
   const fields = commonFields(attribute, context, objectContext)
   const build = (extra: FeedRecordFields) =>
@@ -240,7 +239,8 @@ function objectContextOf(object: JsonObject): ObjectContext {
 
   const attributes = listOf(object.Attribute)
   const hasAddress = attributes.some(
-    (attribute) => isJsonObject(attribute) && textOf(attribute.type) === 'ip-dst',
+    (attribute) =>
+      isJsonObject(attribute) && textOf(attribute.type) === 'ip-dst',
   )
   if (!hasAddress) return { object }
 

@@ -35,7 +35,9 @@ const MITRE_SOFTWARE_ID = /\s+-\s+S\d{4}$/
  * ATT&CK software id. Synonyms of a cluster become aliases. Families are
  * unique by name in any letter case, in the order found.
  */
-export function readMispFamilies(container: Record<string, unknown>): MispFamily[] {
+export function readMispFamilies(
+  container: Record<string, unknown>,
+): MispFamily[] {
   const families: MispFamily[] = []
   for (const cluster of familyClusters(container.Galaxy)) {
     addFamily(families, clusterName(cluster.value), synonymsOf(cluster.meta))
@@ -74,7 +76,9 @@ export function findInfoTagFamily(
   if (info === undefined) return undefined
 
   const organisations = [event.Org, event.Orgc].map((organisation) =>
-    isJsonObject(organisation) ? textOf(organisation.name)?.toLowerCase() : undefined,
+    isJsonObject(organisation)
+      ? textOf(organisation.name)?.toLowerCase()
+      : undefined,
   )
   const words = new Set(info.split(/[^\p{L}\p{N}_-]+/u))
   return tagNamesOf(event).find((tag) => {
@@ -89,7 +93,9 @@ function familyClusters(galaxies: unknown): Record<string, unknown>[] {
   return galaxies.flatMap((galaxy) => {
     if (!isJsonObject(galaxy)) return []
     if (!FAMILY_GALAXIES.has(textOf(galaxy.type) ?? '')) return []
-    const clusters = Array.isArray(galaxy.GalaxyCluster) ? galaxy.GalaxyCluster : []
+    const clusters = Array.isArray(galaxy.GalaxyCluster)
+      ? galaxy.GalaxyCluster
+      : []
     return clusters.filter(isJsonObject)
   })
 }
@@ -106,7 +112,11 @@ function synonymsOf(meta: unknown): string[] {
   })
 }
 
-function addFamily(families: MispFamily[], name: string, aliases: string[]): void {
+function addFamily(
+  families: MispFamily[],
+  name: string,
+  aliases: string[],
+): void {
   if (name === '') return
   const existing = families.find(
     (family) => family.name.toLowerCase() === name.toLowerCase(),

@@ -53,6 +53,11 @@ const PREFIXED_LITERALS = new Map<string, StixTokenKind>([
 
 const PUNCTUATION = '[]():.,*'
 const OPERATORS = ['<=', '>=', '!=', '<>', '==', '=', '<', '>']
+// Other spellings of `=` and `!=` that the STIX grammar accepts.
+const OPERATOR_SPELLINGS = new Map([
+  ['==', '='],
+  ['<>', '!='],
+])
 // Identifiers may contain hyphens, as SCO types such as `network-traffic`
 // do. Hash names written without quotes, such as `SHA-256`, read the same.
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_-]*/y
@@ -83,13 +88,23 @@ function readToken(pattern: string, offset: number): StixToken {
   const character = pattern[offset]
   if (character === "'") return readString(pattern, offset, 'string', offset)
   if (PUNCTUATION.includes(character)) {
-    return { kind: 'punctuation', text: character, start: offset, end: offset + 1 }
+    return {
+      kind: 'punctuation',
+      text: character,
+      start: offset,
+      end: offset + 1,
+    }
   }
 
   const operator = OPERATORS.find((text) => pattern.startsWith(text, offset))
   if (operator !== undefined) {
-    const text = operator === '==' ? '=' : operator === '<>' ? '!=' : operator
-    return { kind: 'operator', text, start: offset, end: offset + operator.length }
+    const text = OPERATOR_SPELLINGS.get(operator) ?? operator
+    return {
+      kind: 'operator',
+      text,
+      start: offset,
+      end: offset + operator.length,
+    }
   }
 
   const number = matchAt(NUMBER, pattern, offset)
@@ -114,7 +129,8 @@ function readWord(pattern: string, word: string, offset: number): StixToken {
   if (prefixed !== undefined && pattern[end] === "'") {
     return readString(pattern, end, prefixed, offset)
   }
-  if (KEYWORDS.has(word)) return { kind: 'keyword', text: word, start: offset, end }
+  if (KEYWORDS.has(word))
+    return { kind: 'keyword', text: word, start: offset, end }
   if (word === 'true' || word === 'false') {
     return { kind: 'boolean', text: word, start: offset, end }
   }
@@ -151,9 +167,10 @@ function readEscape(pattern: string, offset: number): string {
   const escaped = pattern[offset + 1]
   if (escaped === "'" || escaped === '\\') return escaped
 
-  const shown = escaped === undefined ? 'the end of the pattern' : `"${escaped}"`
+  const found =
+    escaped === undefined ? 'the end of the pattern' : `"${escaped}"`
   throw new StixPatternSyntaxError(
-    `invalid escape: a backslash must be followed by ' or \\, found ${shown}`,
+    `invalid escape: a backslash must be followed by ' or \\, found ${found}`,
     offset,
   )
 }

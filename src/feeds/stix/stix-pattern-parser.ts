@@ -53,11 +53,9 @@ class Parser {
 
   // Operands of `keyword`, left to right, as one group node (or the single
   // operand when there is no keyword).
-  private joined<T extends StixObservationExpression | StixComparisonExpression>(
-    kind: string,
-    keyword: string,
-    operand: () => T,
-  ): T {
+  private joined<
+    T extends StixObservationExpression | StixComparisonExpression,
+  >(kind: string, keyword: string, operand: () => T): T {
     const first = operand()
     const operands = [first]
     while (this.acceptKeyword(keyword)) operands.push(operand())
@@ -90,7 +88,13 @@ class Parser {
       }
       const end = this.tokens[this.position - 1].end
       const qualifier = token.text as 'WITHIN' | 'REPEATS' | 'START'
-      expression = { kind: 'qualified', qualifier, expression, start: expression.start, end }
+      expression = {
+        kind: 'qualified',
+        qualifier,
+        expression,
+        start: expression.start,
+        end,
+      }
     }
   }
 
@@ -107,7 +111,12 @@ class Parser {
 
     const comparison = this.comparisonOr()
     const close = this.expectPunctuation(']')
-    return { kind: 'observation', comparison, start: open.start, end: close.end }
+    return {
+      kind: 'observation',
+      comparison,
+      start: open.start,
+      end: close.end,
+    }
   }
 
   private comparisonOr(): StixComparisonExpression {
@@ -124,7 +133,8 @@ class Parser {
       return { ...expression, start: first.start, end: close.end }
     }
 
-    const negatedExists = this.peekKeyword('NOT') && this.peekKeyword('EXISTS', 1)
+    const negatedExists =
+      this.peekKeyword('NOT') && this.peekKeyword('EXISTS', 1)
     if (negatedExists) this.next()
     if (this.acceptKeyword('EXISTS')) {
       const path = this.objectPath()
@@ -137,7 +147,15 @@ class Parser {
     const operator = this.operator()
     const value = this.operand(operator)
     const end = this.tokens[this.position - 1].end
-    return { kind: 'comparison', path, operator, negated, value, start: first.start, end }
+    return {
+      kind: 'comparison',
+      path,
+      operator,
+      negated,
+      value,
+      start: first.start,
+      end,
+    }
   }
 
   private operator(): StixOperator {
@@ -189,7 +207,10 @@ class Parser {
   }
 
   private objectPath(): StixObjectPath {
-    const objectType = this.expect('identifier', 'an object type such as ipv4-addr')
+    const objectType = this.expect(
+      'identifier',
+      'an object type such as ipv4-addr',
+    )
     this.expectPunctuation(':')
     const steps: StixPathStep[] = [{ key: this.pathKey() }]
     for (;;) {
@@ -205,9 +226,9 @@ class Parser {
     }
   }
 
-  // `[` after a path is an index step only when `]` follows its content;
-  // otherwise it would be a new observation, which is a syntax error the
-  // caller reports.
+  // `[` after a path is an index step only when `]` follows its content.
+  // Any other `[` starts a new observation, which the caller reports as a
+  // syntax error.
   private isIndexStep(): boolean {
     const content = this.tokens[this.position + 1]
     const close = this.tokens[this.position + 2]
@@ -219,7 +240,8 @@ class Parser {
 
   private pathKey(): string {
     const token = this.next()
-    if (token.kind === 'identifier' || token.kind === 'string') return token.text
+    if (token.kind === 'identifier' || token.kind === 'string')
+      return token.text
     throw unexpected(token, 'a property name')
   }
 
@@ -294,7 +316,14 @@ function existsComparison(
   return { kind: 'comparison', path, operator: 'EXISTS', negated, start, end }
 }
 
-function unexpected(token: StixToken, expected: string): StixPatternSyntaxError {
-  const found = token.kind === 'end' ? 'the end of the pattern' : `"${token.text}"`
-  return new StixPatternSyntaxError(`expected ${expected}, found ${found}`, token.start)
+function unexpected(
+  token: StixToken,
+  expected: string,
+): StixPatternSyntaxError {
+  const found =
+    token.kind === 'end' ? 'the end of the pattern' : `"${token.text}"`
+  return new StixPatternSyntaxError(
+    `expected ${expected}, found ${found}`,
+    token.start,
+  )
 }

@@ -85,6 +85,4 @@ export interface StixQualifiedObservation extends Span {
 }
 
 export type StixObservationExpression =
-  | StixObservation
-  | StixObservationGroup
-  | StixQualifiedObservation
+  StixObservation | StixObservationGroup | StixQualifiedObservation

@@ -48,7 +48,8 @@ const CLOSING = ')]}'
  * SHA-1 and SHA-256 hashes by their length in hex digits, and domain names.
  * Each token is refanged before it is classified, so `hxxps[:]//evil[.]com`
  * and `evil [.] com` are found. A token without a scheme is cut at its
- * first `/`, so that `evil[.]com/gate.php` yields the domain.
+ * first `/`, so that `evil[.]com/gate.php` yields the domain, and a domain
+ * loses its port.
  *
  * A domain must end in a TLD of the IANA root zone (or `.onion`), which
  * keeps file names such as `payload.exe` and `version.txt` out, unless its
@@ -83,7 +84,21 @@ function classifyToken(token: string): IndicatorCandidate | undefined {
   if (hashType !== undefined) return { feedType: hashType, value: hash }
 
   const feedType = networkTypeOf(value, defanged)
-  return feedType === undefined ? undefined : { feedType, value: head }
+  if (feedType !== undefined) return { feedType, value: head }
+  return domainBeforePort(head)
+}
+
+// huntpack hunts no domain with a port, so `c2.bad-example.com:443` yields
+// the domain alone.
+function domainBeforePort(head: string): IndicatorCandidate | undefined {
+  const port = /(?:\[:\]|:)\d{1,5}$/.exec(head)
+  if (port === null) return undefined
+
+  const name = head.slice(0, port.index)
+  const { value, defanged } = refang(name)
+  return isDomain(value, defanged)
+    ? { feedType: 'domain', value: name }
+    : undefined
 }
 
 function networkTypeOf(value: string, defanged: boolean): string | undefined {
@@ -134,8 +149,9 @@ function cutAtPath(token: string): string {
 }
 
 // Removes punctuation around a token, such as the `(` and `).` of
-// `(see evil[.]com).`, but keeps balanced brackets such as those of `[.]`
-// and `[2001:db8::1]:443`.
+// `(see evil[.]com).` or the brackets of `(198.51.100.7)`, but keeps
+// brackets inside it, such as those of `evil[.]com` and
+// `[2001:db8::1]:443`.
 function trimToken(token: string): string {
   let text = token
   let changed = true
@@ -143,7 +159,11 @@ function trimToken(token: string): string {
     changed = false
     const first = text[0]
     const last = text[text.length - 1]
-    if (OPENING.includes(first) && isUnbalanced(text, first)) {
+    const enclosed = OPENING.indexOf(first)
+    if (enclosed !== -1 && CLOSING[enclosed] === last && text.length > 2) {
+      text = text.slice(1, -1)
+      changed = true
+    } else if (OPENING.includes(first) && isUnbalanced(text, first)) {
       text = text.slice(1)
       changed = true
     } else if (/[.:!?]/.test(last)) {

@@ -14,7 +14,7 @@ export const FREE_TEXT_FEED = 'text'
  */
 export const FREE_TEXT_DEFAULT_CONFIDENCE = 50
 
-/** What free text does not say, set by the caller. */
+/** Fields that free text lacks, set by the caller. */
 export interface FreeTextOptions {
   /** Malware family of every indicator; Unknown malware when unset. */
   family?: string
@@ -45,13 +45,18 @@ export function readFreeText(
   const records: FeedRecord[] = []
   for (const [index, line] of text.split('\n').entries()) {
     for (const candidate of findIndicatorCandidates(line)) {
-      const record = buildFeedRecord(FREE_TEXT_FEED, source, `line ${index + 1}`, {
-        ...candidate,
-        family: options.family,
-        threatType: options.threatType,
-        firstSeen,
-        confidence,
-      })
+      const record = buildFeedRecord(
+        FREE_TEXT_FEED,
+        source,
+        `line ${index + 1}`,
+        {
+          ...candidate,
+          family: options.family,
+          threatType: options.threatType,
+          firstSeen,
+          confidence,
+        },
+      )
       records.push(record)
     }
   }
