@@ -20,15 +20,23 @@ const rule: ScheduledRule = {
   name: 'huntpack - DCRat: ip:port indicators in CommonSecurityLog',
   description: 'Finds DCRat.',
   severity: 'High',
-  requiredDataConnectors: [{ connectorId: 'CefAma', dataTypes: ['CommonSecurityLog'] }],
+  requiredDataConnectors: [
+    { connectorId: 'CefAma', dataTypes: ['CommonSecurityLog'] },
+  ],
   queryFrequency: '1h',
   queryPeriod: '2d',
   triggerOperator: 'gt',
   triggerThreshold: 0,
   tactics: ['CommandAndControl'],
   relevantTechniques: ['T1071'],
-  query: 'let lookback = 2d;\nCommonSecurityLog | where TimeGenerated > ago(lookback)',
-  entityMappings: [{ entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName: 'IocIpAddress' }] }],
+  query:
+    'let lookback = 2d;\nCommonSecurityLog | where TimeGenerated > ago(lookback)',
+  entityMappings: [
+    {
+      entityType: 'IP',
+      fieldMappings: [{ identifier: 'Address', columnName: 'IocIpAddress' }],
+    },
+  ],
   customDetails: { MalwareFamily: 'MalwareFamily' },
   version: '1.0.0',
   kind: 'Scheduled',
@@ -45,7 +53,10 @@ const hunting = {
 
 test('alertRuleResource converts the rule', () => {
   const resource = alertRuleResource(rule)
-  assert.equal(resource.type, 'Microsoft.OperationalInsights/workspaces/providers/alertRules')
+  assert.equal(
+    resource.type,
+    'Microsoft.OperationalInsights/workspaces/providers/alertRules',
+  )
   assert.equal(resource.apiVersion, '2023-02-01')
   assert.equal(resource.kind, 'Scheduled')
   assert.equal(
@@ -61,7 +72,10 @@ test('alertRuleResource converts the rule', () => {
 
 test('savedSearchResource writes hunting tags', () => {
   const resource = savedSearchResource(hunting)
-  assert.equal(resource.type, 'Microsoft.OperationalInsights/workspaces/savedSearches')
+  assert.equal(
+    resource.type,
+    'Microsoft.OperationalInsights/workspaces/savedSearches',
+  )
   assert.equal(resource.apiVersion, '2020-08-01')
   assert.equal(resource.properties.category, 'Hunting Queries')
   assert.deepEqual(resource.properties.tags, [
@@ -74,7 +88,13 @@ test('savedSearchResource writes hunting tags', () => {
 test('template of all kinds has a valid shape', () => {
   const alias = 'huntpack-dcrat'
   const template = armTemplate([
-    watchlistResource({ alias, displayName: 'huntpack DCRat', description: 'd', searchKey: 'IndicatorValue', csv: 'a\r\n' }),
+    watchlistResource({
+      alias,
+      displayName: 'huntpack DCRat',
+      description: 'd',
+      searchKey: 'IndicatorValue',
+      csv: 'a\r\n',
+    }),
     alertRuleResource(rule, [watchlistResourceId(alias)]),
     savedSearchResource(hunting),
   ])
@@ -85,13 +105,20 @@ test('template of all kinds has a valid shape', () => {
 test('shape check finds undeclared parameters', () => {
   const template = armTemplate([alertRuleResource(rule)])
   delete (template.parameters as Record<string, unknown>).rulesEnabled
-  assert.deepEqual(armTemplateProblems(template), ["parameters('rulesEnabled') is not declared"])
+  assert.deepEqual(armTemplateProblems(template), [
+    "parameters('rulesEnabled') is not declared",
+  ])
 })
 
 test('shape check finds a missing dependency', () => {
-  const template = armTemplate([alertRuleResource(rule, [watchlistResourceId('huntpack-missing')])])
+  const template = armTemplate([
+    alertRuleResource(rule, [watchlistResourceId('huntpack-missing')]),
+  ])
   assert.equal(armTemplateProblems(template).length, 1)
-  assert.match(armTemplateProblems(template)[0]!, /dependsOn .*huntpack-missing.* is not in the template/)
+  assert.match(
+    armTemplateProblems(template)[0]!,
+    /dependsOn .*huntpack-missing.* is not in the template/,
+  )
 })
 
 test('shape check finds bad durations and properties', () => {
@@ -106,7 +133,17 @@ test('shape check finds bad durations and properties', () => {
 })
 
 test('shape check finds a bad schema and type', () => {
-  const template = { ...armTemplate([{ type: 'Microsoft.Web/sites', apiVersion: '1', name: 'x', properties: {} }]), $schema: 'x' }
+  const template = {
+    ...armTemplate([
+      {
+        type: 'Microsoft.Web/sites',
+        apiVersion: '1',
+        name: 'x',
+        properties: {},
+      },
+    ]),
+    $schema: 'x',
+  }
   assert.deepEqual(armTemplateProblems(template), [
     '$schema is x',
     'resources[0].type Microsoft.Web/sites is not a type huntpack writes',
@@ -120,18 +157,28 @@ test('armLiteral escapes expression-like text', () => {
 })
 
 test('escaped text reads as no expression', () => {
-  const template = armTemplate([savedSearchResource({ ...hunting, description: "[parameters('secret')]" })])
+  const template = armTemplate([
+    savedSearchResource({ ...hunting, description: "[parameters('secret')]" }),
+  ])
   assert.deepEqual(armTemplateProblems(template), [])
 })
 
 test('armTemplateJson rejects oversized templates', () => {
   const big = { ...rule, query: 'x'.repeat(5_000_000) }
-  assert.throws(() => armTemplateJson(armTemplate([alertRuleResource(big)]), 'azuredeploy.json'), ArmTemplateError)
+  assert.throws(
+    () =>
+      armTemplateJson(
+        armTemplate([alertRuleResource(big)]),
+        'azuredeploy.json',
+      ),
+    ArmTemplateError,
+  )
 })
 
 test('armParametersJson writes values', () => {
   assert.deepEqual(JSON.parse(armParametersJson({ rulesEnabled: false })), {
-    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
+    $schema:
+      'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
     contentVersion: '1.0.0.0',
     parameters: { rulesEnabled: { value: false } },
   })

@@ -28,9 +28,12 @@ export const DEPLOYMENT_PARAMETERS_SCHEMA =
 export const SECURITY_INSIGHTS_API_VERSION = '2023-02-01'
 export const SAVED_SEARCHES_API_VERSION = '2020-08-01'
 
-export const ALERT_RULE_TYPE = 'Microsoft.OperationalInsights/workspaces/providers/alertRules'
-export const SAVED_SEARCH_TYPE = 'Microsoft.OperationalInsights/workspaces/savedSearches'
-export const WATCHLIST_TYPE = 'Microsoft.OperationalInsights/workspaces/providers/watchlists'
+export const ALERT_RULE_TYPE =
+  'Microsoft.OperationalInsights/workspaces/providers/alertRules'
+export const SAVED_SEARCH_TYPE =
+  'Microsoft.OperationalInsights/workspaces/savedSearches'
+export const WATCHLIST_TYPE =
+  'Microsoft.OperationalInsights/workspaces/providers/watchlists'
 
 /**
  * Largest template Azure Resource Manager deploys: 4 MB ("Template limits",
@@ -38,7 +41,12 @@ export const WATCHLIST_TYPE = 'Microsoft.OperationalInsights/workspaces/provider
  */
 export const MAX_TEMPLATE_BYTES = 4 * 1024 * 1024
 
-const TRIGGER_OPERATORS = { gt: 'GreaterThan', lt: 'LessThan', eq: 'Equal', ne: 'NotEqual' } as const
+const TRIGGER_OPERATORS = {
+  gt: 'GreaterThan',
+  lt: 'LessThan',
+  eq: 'Equal',
+  ne: 'NotEqual',
+} as const
 
 /** A parameter of a deployment template. */
 export interface ArmParameter {
@@ -89,12 +97,17 @@ export interface WatchlistResource {
 export const TEMPLATE_PARAMETERS: Record<string, ArmParameter> = {
   workspace: {
     type: 'string',
-    metadata: { description: 'Name of the Log Analytics workspace that has Microsoft Sentinel' },
+    metadata: {
+      description:
+        'Name of the Log Analytics workspace that has Microsoft Sentinel',
+    },
   },
   rulesEnabled: {
     type: 'bool',
     defaultValue: true,
-    metadata: { description: 'Whether the analytics rules run after deployment' },
+    metadata: {
+      description: 'Whether the analytics rules run after deployment',
+    },
   },
 }
 
@@ -121,7 +134,10 @@ export function watchlistResourceId(alias: string): string {
  * 8601 (`1h` becomes `PT1H`), `gt` becomes `GreaterThan`, and each alert
  * opens an incident.
  */
-export function alertRuleResource(rule: ScheduledRule, dependsOn: string[] = []): ArmResource {
+export function alertRuleResource(
+  rule: ScheduledRule,
+  dependsOn: string[] = [],
+): ArmResource {
   const properties: Record<string, unknown> = {
     displayName: armLiteral(rule.name),
     description: armLiteral(rule.description),
@@ -172,7 +188,8 @@ export function alertRuleResource(rule: ScheduledRule, dependsOn: string[] = [])
 // of Content hub solutions do. Check the Hunting page after a first deployment.
 export function savedSearchResource(query: HuntingQueryResource): ArmResource {
   const tags = [{ name: 'description', value: armLiteral(query.description) }]
-  if (query.tactics.length > 0) tags.push({ name: 'tactics', value: query.tactics.join(',') })
+  if (query.tactics.length > 0)
+    tags.push({ name: 'tactics', value: query.tactics.join(',') })
   if (query.techniques.length > 0) {
     tags.push({ name: 'techniques', value: query.techniques.join(',') })
   }
@@ -190,6 +207,9 @@ export function savedSearchResource(query: HuntingQueryResource): ArmResource {
   }
 }
 
+// NOTE: Microsoft documents no rule for deploying `rawContent` to a
+// watchlist that already has items; delete the watchlist before
+// redeploying to be sure that removed indicators are gone.
 /** Returns a watchlist resource whose items are the CSV text. */
 export function watchlistResource(watchlist: WatchlistResource): ArmResource {
   return {
@@ -248,12 +268,18 @@ export function armTemplateJson(template: ArmTemplate, file: string): string {
  * Returns a parameter file for a template, with a value for each parameter
  * named in `values` (the `workspace` parameter is left to the deployment).
  */
-export function armParametersJson(values: Record<string, string | boolean | number>): string {
+export function armParametersJson(
+  values: Record<string, string | boolean | number>,
+): string {
   const parameters = Object.fromEntries(
     Object.entries(values).map(([name, value]) => [name, { value }]),
   )
   return `${JSON.stringify(
-    { $schema: DEPLOYMENT_PARAMETERS_SCHEMA, contentVersion: '1.0.0.0', parameters },
+    {
+      $schema: DEPLOYMENT_PARAMETERS_SCHEMA,
+      contentVersion: '1.0.0.0',
+      parameters,
+    },
     null,
     2,
   )}\n`

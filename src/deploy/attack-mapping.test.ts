@@ -32,14 +32,20 @@ test('attackMappingFor maps cc_skimming to both tactics', () => {
 })
 
 test('attackMappingFor merges threat types', () => {
-  assert.deepEqual(attackMappingFor(['botnet_cc', 'payload_delivery', 'botnet_cc']), {
-    tactics: ['Execution', 'CommandAndControl'],
-    techniques: ['T1071', 'T1105', 'T1204'],
-  })
+  assert.deepEqual(
+    attackMappingFor(['botnet_cc', 'payload_delivery', 'botnet_cc']),
+    {
+      tactics: ['Execution', 'CommandAndControl'],
+      techniques: ['T1071', 'T1105', 'T1204'],
+    },
+  )
 })
 
 test('attackMappingFor ignores unknown types', () => {
-  assert.deepEqual(attackMappingFor(['not_a_type']), { tactics: [], techniques: [] })
+  assert.deepEqual(attackMappingFor(['not_a_type']), {
+    tactics: [],
+    techniques: [],
+  })
 })
 
 test('tacticsOfTechniques reads sub-techniques', () => {

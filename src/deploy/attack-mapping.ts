@@ -36,7 +36,9 @@ export type AttackTactic = (typeof ATTACK_TACTICS)[number]
  * tactics of each listed technique are in its `tactics`, so a technique is
  * only usable once it is in this table.
  */
-export const TECHNIQUE_TACTICS: Readonly<Record<string, readonly AttackTactic[]>> = {
+export const TECHNIQUE_TACTICS: Readonly<
+  Record<string, readonly AttackTactic[]>
+> = {
   // Application Layer Protocol: malware talking to its C2 over HTTP, DNS...
   T1071: ['CommandAndControl'],
   // Ingress Tool Transfer: a host downloading a payload from a delivery site.
@@ -92,7 +94,9 @@ export function attackMappingFor(threatTypes: Iterable<string>): AttackMapping {
  * as its parent technique. Techniques missing from
  * {@link TECHNIQUE_TACTICS} add nothing.
  */
-export function tacticsOfTechniques(techniques: Iterable<string>): AttackTactic[] {
+export function tacticsOfTechniques(
+  techniques: Iterable<string>,
+): AttackTactic[] {
   const tactics = new Set<AttackTactic>()
   for (const technique of techniques) {
     for (const tactic of TECHNIQUE_TACTICS[technique.split('.')[0]!] ?? []) {

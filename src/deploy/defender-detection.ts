@@ -10,7 +10,11 @@ import { QueryRewriteError, replaceLine } from './rule-query.ts'
  */
 
 /** Columns every Defender XDR detection query returns first. */
-export const DEFENDER_REQUIRED_COLUMNS = ['Timestamp', 'DeviceId', 'ReportId'] as const
+export const DEFENDER_REQUIRED_COLUMNS = [
+  'Timestamp',
+  'DeviceId',
+  'ReportId',
+] as const
 
 /** Defender XDR tables that have all {@link DEFENDER_REQUIRED_COLUMNS}. */
 export const DEFENDER_DETECTION_TABLES: readonly string[] = [
@@ -21,7 +25,10 @@ export const DEFENDER_DETECTION_TABLES: readonly string[] = [
 
 /** Returns true when huntpack writes Defender XDR detections for the hunt's table. */
 export function hasDefenderDetection(hunt: Hunt): boolean {
-  return DEFENDER_DETECTION_TABLES.includes(hunt.table) && hunt.timeColumn === 'Timestamp'
+  return (
+    DEFENDER_DETECTION_TABLES.includes(hunt.table) &&
+    hunt.timeColumn === 'Timestamp'
+  )
 }
 
 /**
@@ -33,22 +40,37 @@ export function hasDefenderDetection(hunt: Hunt): boolean {
  * @throws QueryRewriteError when the query does not have those lines, or
  *   still names `lookback` afterwards.
  */
-export function defenderDetectionText(hunt: Hunt, header: readonly string[]): string {
+export function defenderDetectionText(
+  hunt: Hunt,
+  header: readonly string[],
+): string {
   const lines = hunt.text.split('\n')
   const lookbackLine = lines.find((line) => /^let lookback = \w+;$/.test(line))
   if (lookbackLine === undefined) {
-    throw new QueryRewriteError(hunt.fileName, 'no "let lookback = ...;" line found')
+    throw new QueryRewriteError(
+      hunt.fileName,
+      'no "let lookback = ...;" line found',
+    )
   }
   let text = replaceLine(hunt.text, hunt.fileName, lookbackLine, undefined)
-  text = replaceLine(text, hunt.fileName, `| where ${hunt.timeColumn} > ago(lookback)`, undefined)
+  text = replaceLine(
+    text,
+    hunt.fileName,
+    `| where ${hunt.timeColumn} > ago(lookback)`,
+    undefined,
+  )
   if (/\blookback\b/.test(text)) {
-    throw new QueryRewriteError(hunt.fileName, 'the query still uses lookback after its filter was removed')
+    throw new QueryRewriteError(
+      hunt.fileName,
+      'the query still uses lookback after its filter was removed',
+    )
   }
 
   const columns = [
     ...DEFENDER_REQUIRED_COLUMNS,
     ...hunt.columnsProjected.filter(
-      (column) => !(DEFENDER_REQUIRED_COLUMNS as readonly string[]).includes(column),
+      (column) =>
+        !(DEFENDER_REQUIRED_COLUMNS as readonly string[]).includes(column),
     ),
   ]
   text = replaceLine(
@@ -61,5 +83,7 @@ export function defenderDetectionText(hunt: Hunt, header: readonly string[]): st
   const body = text.split('\n')
   let start = 0
   while (start < body.length && body[start]!.startsWith('//')) start += 1
-  return [...header.map((line) => `// ${line}`), ...body.slice(start)].join('\n')
+  return [...header.map((line) => `// ${line}`), ...body.slice(start)].join(
+    '\n',
+  )
 }

@@ -50,13 +50,27 @@ export interface DeployIndexEntry {
   queryPeriod: string
   chunks: ChunkIndexEntry[]
   analyticsRules: RuleIndexEntry[]
-  watchlist: { alias: string; file: string; searchKey: string; rows: number } | null
+  watchlist: {
+    alias: string
+    file: string
+    searchKey: string
+    rows: number
+  } | null
   watchlistRules: RuleIndexEntry[]
-  defenderQueries: { file: string; table: string; observable: Observable; part: number; parts: number; indicators: number }[]
+  defenderQueries: {
+    file: string
+    table: string
+    observable: Observable
+    part: number
+    parts: number
+    indicators: number
+  }[]
 }
 
 /** Returns the `index.json` entry of a family's deployable content; paths are relative to the output folder. */
-export function deployIndexEntry(content: FamilyDeployContent): DeployIndexEntry {
+export function deployIndexEntry(
+  content: FamilyDeployContent,
+): DeployIndexEntry {
   const at = (path: string) => `${content.familySlug}/${path}`
   const rules = [...content.inlineRules, ...content.watchlistRules]
   const first = rules[0]?.rule
@@ -119,7 +133,10 @@ export const DEPLOY_SECTION_TITLE = 'Analytics rules and detections'
 export function renderDeploySection(content: FamilyDeployContent): string {
   const first = content.inlineRules[0]?.rule ?? content.watchlistRules[0]?.rule
   const rows = content.hunts.map((hunt) => {
-    const defender = hunt.defenderFiles.length === 0 ? '-' : formatCount(hunt.defenderFiles.length)
+    const defender =
+      hunt.defenderFiles.length === 0
+        ? '-'
+        : formatCount(hunt.defenderFiles.length)
     return `| ${markdownCodeSpan(hunt.huntFile)} | ${formatCount(hunt.indicators)} | ${formatCount(hunt.ruleChunks)} | ${hunt.watchlistRuleFile ? markdownCodeSpan(hunt.watchlistRuleFile) : '-'} | ${defender} |`
   })
   const oversized = content.hunts.flatMap((hunt) => hunt.oversized)
@@ -143,11 +160,11 @@ export function renderDeploySection(content: FamilyDeployContent): string {
     whichToUse(content),
     [
       `${code(`${DEFENDER_FOLDER}/`)} holds Microsoft Defender XDR custom detection queries for the Device tables.`,
-      'Each returns Timestamp, DeviceId and ReportId, as custom detections require, and has no time filter, because Defender XDR limits each run to the rule frequency\'s lookback.',
+      "Each returns Timestamp, DeviceId and ReportId, as custom detections require, and has no time filter, because Defender XDR limits each run to the rule frequency's lookback.",
       'Paste a query into Advanced hunting and choose Create detection rule.',
     ].join(' '),
     [
-      'Severity is the highest severity among a rule\'s indicators: threat types botnet_cc, payload_delivery and payload are High from confidence 90, Medium from 75 and Low from 50; other threat types are Medium from 90 and Low from 50; confidence below 50 is Informational.',
+      "Severity is the highest severity among a rule's indicators: threat types botnet_cc, payload_delivery and payload are High from confidence 90, Medium from 75 and Low from 50; other threat types are Medium from 90 and Low from 50; confidence below 50 is Informational.",
       'Tactics and techniques come from the threat types: botnet_cc is CommandAndControl (T1071), payload_delivery is Execution and CommandAndControl (T1204, T1105), payload is Execution (T1204), cc_skimming is Collection and CredentialAccess (T1056).',
     ].join(' '),
   ]
@@ -157,7 +174,8 @@ export function renderDeploySection(content: FamilyDeployContent): string {
         `${countNoun(oversized.length, 'indicator is', 'indicators are')} in no analytics rule, because a rule query with only that indicator is longer than ${formatCount(MAX_RULE_QUERY_LENGTH)} characters; the hunting queries still search for them:`,
         '',
         ...oversized.map(
-          (entry) => `- ${markdownCodeSpan(entry.key, 'text')} (${entry.table}, IOC ${entry.recordIds.map((id) => markdownCodeSpan(id, 'text')).join(', ')}): ${formatCount(entry.queryLength)} characters`,
+          (entry) =>
+            `- ${markdownCodeSpan(entry.key, 'text')} (${entry.table}, IOC ${entry.recordIds.map((id) => markdownCodeSpan(id, 'text')).join(', ')}): ${formatCount(entry.queryLength)} characters`,
         ),
       ].join('\n'),
     )
@@ -176,7 +194,7 @@ function whichToUse(content: FamilyDeployContent): string {
   return [
     `**Use the watchlist rules.** At least one hunting query needs more than ${WATCHLIST_CHUNK_THRESHOLD} rules, so huntpack also wrote the watchlist ${code(alias)} (${code(content.watchlist.path)}, search key column ${code(WATCHLIST_SEARCH_KEY)}, ${formatCount(content.watchlist.rows)} rows) and one rule per hunting query in ${code(`${SENTINEL_FOLDER}/watchlist/`)} that reads it with ${code(`_GetWatchlist('${alias}')`)}.`,
     `The ARM template ${code(ARM_TEMPLATE_FILE)} deploys the watchlist, those rules and the hunting queries; its parameters are \`workspace\` and \`rulesEnabled\`.`,
-    'To update the indicators later, replace the watchlist items; the rules stay as they are.',
+    'To update the indicators, delete the watchlist and deploy the template again; the rules stay as they are.',
     `Deploy the inline rules of ${code(`${SENTINEL_FOLDER}/analytics-rules/`)} instead only where watchlists cannot be managed, and never both, or each match raises two alerts.`,
   ].join(' ')
 }

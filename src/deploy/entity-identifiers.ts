@@ -27,7 +27,14 @@ export const ENTITY_IDENTIFIERS = {
       'DisplayName',
       'ObjectGuid',
     ],
-    required: [['FullName'], ['Sid'], ['Name'], ['AadUserId'], ['PUID'], ['ObjectGuid']],
+    required: [
+      ['FullName'],
+      ['Sid'],
+      ['Name'],
+      ['AadUserId'],
+      ['PUID'],
+      ['ObjectGuid'],
+    ],
   },
   IP: { identifiers: ['Address'], required: [['Address']] },
   Host: {

@@ -27,7 +27,7 @@ const defenderXdr = (table: string): RequiredDataConnector[] => [
 
 // Sources, all in Azure/Azure-Sentinel:
 // - CEF and CefAma: the legacy-agent and AMA connectors of Common Event
-//   Format; rules list both so either one marks the data as connected
+//   Format. Rules list both, so either one marks the data as connected
 //   (Solutions/Threat Intelligence/Analytic Rules/IPEntity_CustomSecurityLog.yaml
 //   and the connector Solutions/Common Event Format/Data Connectors/CEF AMA.JSON).
 // - MicrosoftThreatProtection: Defender XDR tables
@@ -35,7 +35,9 @@ const defenderXdr = (table: string): RequiredDataConnector[] => [
 // - DNS: DnsEvents (Solutions/Threat Intelligence/Analytic Rules/DomainEntity_DnsEvents.yaml).
 // - The ASIM NetworkSession parser reads many sources; this list is the one
 //   Solutions/Threat Intelligence/Analytic Rules/IPEntity_imNetworkSession.yaml uses.
-const TABLE_DATA_CONNECTORS: Readonly<Record<string, readonly RequiredDataConnector[]>> = {
+const TABLE_DATA_CONNECTORS: Readonly<
+  Record<string, readonly RequiredDataConnector[]>
+> = {
   CommonSecurityLog: [
     { connectorId: 'CEF', dataTypes: ['CommonSecurityLog'] },
     { connectorId: 'CefAma', dataTypes: ['CommonSecurityLog'] },
@@ -47,7 +49,10 @@ const TABLE_DATA_CONNECTORS: Readonly<Record<string, readonly RequiredDataConnec
   DnsEvents: [{ connectorId: 'DNS', dataTypes: ['DnsEvents'] }],
   _Im_NetworkSession: [
     { connectorId: 'AWSS3', dataTypes: ['AWSVPCFlow'] },
-    { connectorId: 'MicrosoftThreatProtection', dataTypes: ['DeviceNetworkEvents'] },
+    {
+      connectorId: 'MicrosoftThreatProtection',
+      dataTypes: ['DeviceNetworkEvents'],
+    },
     { connectorId: 'SecurityEvents', dataTypes: ['SecurityEvent'] },
     { connectorId: 'WindowsForwardedEvents', dataTypes: ['WindowsEvent'] },
     { connectorId: 'Zscaler', dataTypes: ['CommonSecurityLog'] },
@@ -61,7 +66,31 @@ const TABLE_DATA_CONNECTORS: Readonly<Record<string, readonly RequiredDataConnec
     { connectorId: 'AIVectraStream', dataTypes: ['VectraStream'] },
     { connectorId: 'CheckPoint', dataTypes: ['CommonSecurityLog'] },
     { connectorId: 'Fortinet', dataTypes: ['CommonSecurityLog'] },
-    { connectorId: 'CiscoMeraki', dataTypes: ['Syslog', 'CiscoMerakiNativePoller'] },
+    {
+      connectorId: 'CiscoMeraki',
+      dataTypes: ['Syslog', 'CiscoMerakiNativePoller'],
+    },
+  ],
+  // The ASIM Dns and WebSession parsers: the lists of Solutions/Threat
+  // Intelligence/Analytic Rules/imDns_DomainEntity_DnsEvents.yaml and
+  // DomainEntity_imWebSession.yaml, without their threat intelligence
+  // connectors.
+  _Im_Dns: [
+    { connectorId: 'DNS', dataTypes: ['DnsEvents'] },
+    { connectorId: 'AzureFirewall', dataTypes: ['AzureDiagnostics'] },
+    { connectorId: 'Zscaler', dataTypes: ['CommonSecurityLog'] },
+    { connectorId: 'InfobloxNIOS', dataTypes: ['Syslog'] },
+    { connectorId: 'GCPDNSDataConnector', dataTypes: ['GCP_DNS_CL'] },
+    { connectorId: 'NXLogDnsLogs', dataTypes: ['NXLog_DNS_Server_CL'] },
+    {
+      connectorId: 'CiscoUmbrellaDataConnector',
+      dataTypes: ['Cisco_Umbrella_dns_CL'],
+    },
+    { connectorId: 'Corelight', dataTypes: ['Corelight_CL'] },
+  ],
+  _Im_WebSession: [
+    { connectorId: 'SquidProxy', dataTypes: ['SquidProxy_CL'] },
+    { connectorId: 'Zscaler', dataTypes: ['CommonSecurityLog'] },
   ],
 }
 
@@ -70,7 +99,9 @@ const TABLE_DATA_CONNECTORS: Readonly<Record<string, readonly RequiredDataConnec
  *
  * @throws UnknownTableError when the table has no entry.
  */
-export function requiredDataConnectorsFor(table: string): RequiredDataConnector[] {
+export function requiredDataConnectorsFor(
+  table: string,
+): RequiredDataConnector[] {
   const connectors = TABLE_DATA_CONNECTORS[table]
   if (!connectors) throw new UnknownTableError(table)
   return connectors.map((connector) => ({

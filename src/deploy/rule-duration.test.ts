@@ -22,7 +22,19 @@ test('parseRuleDuration reads ISO 8601', () => {
 })
 
 test('parseRuleDuration rejects bad text', () => {
-  for (const text of ['', '1', '1s', 'PT30S', 'P', 'PT', '0h', 'P0D', '1.5h', '-1h', 'h']) {
+  for (const text of [
+    '',
+    '1',
+    '1s',
+    'PT30S',
+    'P',
+    'PT',
+    '0h',
+    'P0D',
+    '1.5h',
+    '-1h',
+    'h',
+  ]) {
     assert.throws(() => parseRuleDuration(text), RuleDurationError, text)
   }
 })

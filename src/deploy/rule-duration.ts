@@ -30,7 +30,8 @@ const ISO_FORM = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/
  */
 export function parseRuleDuration(text: string): number {
   const short = SHORT_FORM.exec(text)
-  if (short) return checkPositive(text, unitMinutes(short[2]!) * Number(short[1]))
+  if (short)
+    return checkPositive(text, unitMinutes(short[2]!) * Number(short[1]))
 
   const iso = ISO_FORM.exec(text)
   if (iso && text !== 'P' && !text.endsWith('T')) {

@@ -5,9 +5,10 @@ import { kqlString } from '../targets/kql/kql-literal.ts'
 import type { EntityMapping } from './entity-identifiers.ts'
 
 /**
- * How an analytics rule turns a hunt's result rows into alert entities and
- * custom details. Hunting queries end with a `project` of triage and match
- * columns; a rule query adds the few columns its entity mappings need.
+ * The stages, entity mappings and custom details that turn a hunt's result
+ * rows into alert entities. Hunting queries end with a `project` of triage
+ * and match columns, and a rule query adds the few columns its entity
+ * mappings need.
  */
 export interface RuleEntities {
   /** `extend` stages, without the leading `| `, appended to the hunt query. */
@@ -42,6 +43,8 @@ const RULE_HOSTS: Readonly<Record<string, EntityMapping>> = {
   DeviceProcessEvents: host('HostName', 'DeviceName'),
   DnsEvents: host('FullName', 'Computer'),
   _Im_NetworkSession: host('HostName', 'SrcHostname'),
+  _Im_Dns: host('HostName', 'SrcHostname'),
+  _Im_WebSession: host('HostName', 'SrcHostname'),
   UrlClickEvents: {
     entityType: 'Account',
     fieldMappings: [{ identifier: 'FullName', columnName: 'AccountUpn' }],
@@ -55,6 +58,8 @@ const LOCAL_IP_COLUMNS: Readonly<Record<string, string>> = {
   DeviceNetworkEvents: 'LocalIP',
   DnsEvents: 'ClientIP',
   _Im_NetworkSession: 'SrcIpAddr',
+  _Im_Dns: 'SrcIpAddr',
+  _Im_WebSession: 'SrcIpAddr',
   UrlClickEvents: 'IPAddress',
 }
 
@@ -64,12 +69,18 @@ const HASH_ALGORITHMS: Readonly<Record<string, string>> = {
   sha256: 'SHA256',
 }
 
-function host(identifier: 'HostName' | 'FullName', columnName: string): EntityMapping {
+function host(
+  identifier: 'HostName' | 'FullName',
+  columnName: string,
+): EntityMapping {
   return { entityType: 'Host', fieldMappings: [{ identifier, columnName }] }
 }
 
 function ipEntity(columnName: string): EntityMapping {
-  return { entityType: 'IP', fieldMappings: [{ identifier: 'Address', columnName }] }
+  return {
+    entityType: 'IP',
+    fieldMappings: [{ identifier: 'Address', columnName }],
+  }
 }
 
 /**
@@ -110,15 +121,19 @@ export function ruleEntities(hunt: Hunt, profile: TableProfile): RuleEntities {
     MatchedIndicator: 'MatchedIndicator',
     MatchedColumn: 'MatchedColumn',
   }
-  if (hunt.observable === 'ip-port') customDetails.MatchStrength = 'MatchStrength'
+  if (hunt.observable === 'ip-port')
+    customDetails.MatchStrength = 'MatchStrength'
 
   const available = new Set([...hunt.columnsProjected, ...added])
   const used = [
-    ...mappings.flatMap((mapping) => mapping.fieldMappings.map((field) => field.columnName)),
+    ...mappings.flatMap((mapping) =>
+      mapping.fieldMappings.map((field) => field.columnName),
+    ),
     ...Object.values(customDetails),
   ]
   for (const column of used) {
-    if (!available.has(column)) throw new EntityColumnError(hunt.fileName, column)
+    if (!available.has(column))
+      throw new EntityColumnError(hunt.fileName, column)
   }
   return { stages, entityMappings: mappings, customDetails }
 }
@@ -129,11 +144,14 @@ interface EntityPart {
   mapping: EntityMapping
 }
 
-function indicatorEntity(observable: Observable, profile: TableProfile): EntityPart {
+function indicatorEntity(
+  observable: Observable,
+  profile: TableProfile,
+): EntityPart {
   switch (observable) {
     case 'ip-port':
     case 'ip':
-      // MatchedIndicator holds address:port for ip:port matches, so the
+      // MatchedIndicator contains address:port for ip:port matches, so the
       // address comes from the IP column that matched.
       return {
         stages: [`extend IocIpAddress = ${sideColumn(profile, 'matched')}`],
@@ -146,7 +164,9 @@ function indicatorEntity(observable: Observable, profile: TableProfile): EntityP
         added: [],
         mapping: {
           entityType: 'DNS',
-          fieldMappings: [{ identifier: 'DomainName', columnName: 'MatchedIndicator' }],
+          fieldMappings: [
+            { identifier: 'DomainName', columnName: 'MatchedIndicator' },
+          ],
         },
       }
     case 'url':
@@ -155,14 +175,18 @@ function indicatorEntity(observable: Observable, profile: TableProfile): EntityP
         added: [],
         mapping: {
           entityType: 'URL',
-          fieldMappings: [{ identifier: 'Url', columnName: 'MatchedIndicator' }],
+          fieldMappings: [
+            { identifier: 'Url', columnName: 'MatchedIndicator' },
+          ],
         },
       }
     case 'md5':
     case 'sha1':
     case 'sha256':
       return {
-        stages: [`extend HashAlgorithm = ${kqlString(HASH_ALGORITHMS[observable]!)}`],
+        stages: [
+          `extend HashAlgorithm = ${kqlString(HASH_ALGORITHMS[observable]!)}`,
+        ],
         added: ['HashAlgorithm'],
         mapping: {
           entityType: 'FileHash',
@@ -200,6 +224,8 @@ function sideColumn(profile: TableProfile, side: 'matched' | 'other'): string {
   const [first, second] = profile.endpoints
   if (!second) return first!.ipColumn
   const [when, otherwise] =
-    side === 'matched' ? [first!.ipColumn, second.ipColumn] : [second.ipColumn, first!.ipColumn]
+    side === 'matched'
+      ? [first!.ipColumn, second.ipColumn]
+      : [second.ipColumn, first!.ipColumn]
   return `iff(MatchedColumn == ${kqlString(first!.ipColumn)}, ${when}, ${otherwise})`
 }

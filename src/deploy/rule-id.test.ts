@@ -8,7 +8,10 @@ import { ruleId, uuidV5 } from './rule-id.ts'
 const DNS_NAMESPACE = '6ba7b810-9dad-11d1-80b4-00c04fd430c8'
 
 test('uuidV5 matches a known vector', () => {
-  assert.equal(uuidV5('python.org', DNS_NAMESPACE), '886313e1-3b8a-5372-9b90-0c9aee199e5d')
+  assert.equal(
+    uuidV5('python.org', DNS_NAMESPACE),
+    '886313e1-3b8a-5372-9b90-0c9aee199e5d',
+  )
 })
 
 test('ruleId is stable for the same identity', () => {
@@ -20,7 +23,10 @@ test('ruleId is stable for the same identity', () => {
     kind: 'scheduled',
   }
   assert.equal(ruleId(identity), ruleId({ ...identity }))
-  assert.match(ruleId(identity), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+  assert.match(
+    ruleId(identity),
+    /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+  )
 })
 
 test('ruleId differs for each part', () => {

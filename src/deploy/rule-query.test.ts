@@ -4,7 +4,8 @@ import { test } from 'node:test'
 import { QueryRewriteError, replaceLine, ruleQueryText } from './rule-query.ts'
 
 test('ruleQueryText swaps the header and appends stages', () => {
-  const hunt = '// Hunting query\n// Family: "X"\nlet lookback = 1h;\nSyslog\n| take 1'
+  const hunt =
+    '// Hunting query\n// Family: "X"\nlet lookback = 1h;\nSyslog\n| take 1'
   assert.equal(
     ruleQueryText(hunt, ['Rule'], ['extend A = 1']),
     '// Rule\nlet lookback = 1h;\nSyslog\n| take 1\n| extend A = 1',
@@ -17,6 +18,9 @@ test('replaceLine replaces and removes', () => {
 })
 
 test('replaceLine rejects missing and repeated lines', () => {
-  assert.throws(() => replaceLine('a\nb', 'q.kql', 'x', 'y'), /q\.kql: expected the line "x" once, found it 0 times/)
+  assert.throws(
+    () => replaceLine('a\nb', 'q.kql', 'x', 'y'),
+    /q\.kql: expected the line "x" once, found it 0 times/,
+  )
   assert.throws(() => replaceLine('a\na', 'q.kql', 'a', 'y'), QueryRewriteError)
 })

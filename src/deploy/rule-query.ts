@@ -43,7 +43,9 @@ export function replaceLine(
   to: string | undefined,
 ): string {
   const lines = text.split('\n')
-  const positions = lines.flatMap((line, index) => (line === from ? [index] : []))
+  const positions = lines.flatMap((line, index) =>
+    line === from ? [index] : [],
+  )
   if (positions.length !== 1) {
     throw new QueryRewriteError(
       query,

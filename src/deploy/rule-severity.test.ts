@@ -18,7 +18,11 @@ test('indicatorSeverity follows the table', () => {
     ['unknown_type', 10, 'Informational'],
   ]
   for (const [threatType, confidence, expected] of cases) {
-    assert.equal(indicatorSeverity(threatType, confidence), expected, `${threatType} ${confidence}`)
+    assert.equal(
+      indicatorSeverity(threatType, confidence),
+      expected,
+      `${threatType} ${confidence}`,
+    )
   }
 })
 

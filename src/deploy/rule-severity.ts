@@ -5,7 +5,11 @@ export type Severity = (typeof SEVERITIES)[number]
 
 // Threat types whose match means a host talked to, downloaded from or ran
 // the family's infrastructure or payload.
-const DIRECT_THREAT_TYPES = new Set(['botnet_cc', 'payload_delivery', 'payload'])
+const DIRECT_THREAT_TYPES = new Set([
+  'botnet_cc',
+  'payload_delivery',
+  'payload',
+])
 
 /**
  * Returns the severity of a match on one indicator, from its ThreatFox
@@ -18,7 +22,10 @@ const DIRECT_THREAT_TYPES = new Set(['botnet_cc', 'payload_delivery', 'payload']
  * | 50-74 | Low | Low |
  * | 0-49 | Informational | Informational |
  */
-export function indicatorSeverity(threatType: string, confidence: number): Severity {
+export function indicatorSeverity(
+  threatType: string,
+  confidence: number,
+): Severity {
   if (confidence < 50) return 'Informational'
   const direct = DIRECT_THREAT_TYPES.has(threatType)
   if (confidence >= 90) return direct ? 'High' : 'Medium'

@@ -5,7 +5,11 @@ import {
   type AttackTactic,
 } from './attack-mapping.ts'
 import { ENTITY_IDENTIFIERS, ENTITY_TYPES } from './entity-identifiers.ts'
-import { MINUTES_PER_DAY, MINUTES_PER_HOUR, parseRuleDuration } from './rule-duration.ts'
+import {
+  MINUTES_PER_DAY,
+  MINUTES_PER_HOUR,
+  parseRuleDuration,
+} from './rule-duration.ts'
 import { SEVERITIES } from './rule-severity.ts'
 
 /*
@@ -56,7 +60,10 @@ const UNION_STAR = /\bunion\s+(?:(?:kind|isfuzzy|withsource)\s*=\s*\S+\s+)*\*/i
  * the period, directly (`ago(1h)`) or through a `let` (`let lookback = 1h;`
  * and `ago(lookback)`), and no `ago()` of another length.
  */
-export function timeFilterProblem(query: string, period: string): string | undefined {
+export function timeFilterProblem(
+  query: string,
+  period: string,
+): string | undefined {
   const lets = new Map<string, string>()
   for (const match of query.matchAll(/\blet\s+(\w+)\s*=\s*(\d+[smhd])\s*;/g)) {
     lets.set(match[1]!, match[2]!)
@@ -64,7 +71,8 @@ export function timeFilterProblem(query: string, period: string): string | undef
   const spans = [...query.matchAll(/\bago\(\s*(\w+)\s*\)/g)].map(
     (match) => lets.get(match[1]!) ?? match[1]!,
   )
-  if (spans.length === 0) return `the query has no ago() time filter; filter on the query period ${period}`
+  if (spans.length === 0)
+    return `the query has no ago() time filter; filter on the query period ${period}`
   const other = spans.find((span) => span !== period)
   if (other !== undefined) {
     return `the query filters on ago(${other}) but the query period is ${period}; use the same span`
@@ -85,7 +93,10 @@ export function ruleQueryProblem(query: string): string | undefined {
 
 const ruleDuration = z
   .string()
-  .regex(SHORT_DURATION, 'write the duration as <number><m|h|d>, for example 1h')
+  .regex(
+    SHORT_DURATION,
+    'write the duration as <number><m|h|d>, for example 1h',
+  )
   .refine(
     (text) => {
       const minutes = minutesOrUndefined(text)
@@ -112,7 +123,10 @@ const fieldMappingSchema = z.strictObject({
   columnName: z
     .string()
     .max(500)
-    .regex(COLUMN_NAME, 'a column name starts with a letter or underscore and has only [A-Za-z0-9_]'),
+    .regex(
+      COLUMN_NAME,
+      'a column name starts with a letter or underscore and has only [A-Za-z0-9_]',
+    ),
 })
 
 const entityMappingSchema = z
@@ -121,10 +135,13 @@ const entityMappingSchema = z
     fieldMappings: z.array(fieldMappingSchema).min(1).max(MAX_FIELD_MAPPINGS),
   })
   .superRefine((mapping, context) => {
-    const known = ENTITY_IDENTIFIERS[mapping.entityType as keyof typeof ENTITY_IDENTIFIERS]
+    const known =
+      ENTITY_IDENTIFIERS[mapping.entityType as keyof typeof ENTITY_IDENTIFIERS]
     const used = new Set<string>()
     mapping.fieldMappings.forEach((field, index) => {
-      if (!(known.identifiers as readonly string[]).includes(field.identifier)) {
+      if (
+        !(known.identifiers as readonly string[]).includes(field.identifier)
+      ) {
         context.addIssue({
           code: 'custom',
           path: ['fieldMappings', index, 'identifier'],
@@ -140,7 +157,9 @@ const entityMappingSchema = z
       }
       used.add(field.identifier)
     })
-    const complete = known.required.some((set) => set.every((id) => used.has(id)))
+    const complete = known.required.some((set) =>
+      set.every((id) => used.has(id)),
+    )
     if (!complete) {
       context.addIssue({
         code: 'custom',
@@ -155,8 +174,14 @@ const customDetailsSchema = z
     z
       .string()
       .max(MAX_CUSTOM_DETAIL_KEY_LENGTH)
-      .regex(CUSTOM_DETAIL_KEY, 'a custom detail key starts with a letter and has only [A-Za-z0-9_]'),
-    z.string().max(500).regex(COLUMN_NAME, 'a custom detail value is a column name'),
+      .regex(
+        CUSTOM_DETAIL_KEY,
+        'a custom detail key starts with a letter and has only [A-Za-z0-9_]',
+      ),
+    z
+      .string()
+      .max(500)
+      .regex(COLUMN_NAME, 'a custom detail value is a column name'),
   )
   .refine((details) => Object.keys(details).length <= MAX_CUSTOM_DETAILS, {
     message: `at most ${MAX_CUSTOM_DETAILS} custom details`,
@@ -187,21 +212,36 @@ export const scheduledRuleSchema = z
     triggerOperator: z.enum(['gt', 'lt', 'eq', 'ne']),
     triggerThreshold: z.number().int().min(0).max(10_000),
     tactics: z.array(z.enum(ATTACK_TACTICS)),
-    relevantTechniques: z.array(z.string().regex(TECHNIQUE, 'a technique id looks like T1071 or T1204.002')),
+    relevantTechniques: z.array(
+      z
+        .string()
+        .regex(TECHNIQUE, 'a technique id looks like T1071 or T1204.002'),
+    ),
     query: z.string().superRefine((query, context) => {
       const problem = ruleQueryProblem(query)
       if (problem) context.addIssue({ code: 'custom', message: problem })
     }),
-    entityMappings: z.array(entityMappingSchema).min(1).max(MAX_ENTITY_MAPPINGS),
+    entityMappings: z
+      .array(entityMappingSchema)
+      .min(1)
+      .max(MAX_ENTITY_MAPPINGS),
     customDetails: customDetailsSchema.optional(),
-    version: z.string().max(20).regex(VERSION, 'the version must be X.Y.Z, all numbers'),
+    version: z
+      .string()
+      .max(20)
+      .regex(VERSION, 'the version must be X.Y.Z, all numbers'),
     kind: z.literal('Scheduled'),
   })
   .superRefine((rule, context) => {
     checkSchedule(rule.queryFrequency, rule.queryPeriod, context)
     checkTechniqueTactics(rule.relevantTechniques, rule.tactics, context)
     const timeProblem = timeFilterProblem(rule.query, rule.queryPeriod)
-    if (timeProblem) context.addIssue({ code: 'custom', path: ['query'], message: timeProblem })
+    if (timeProblem)
+      context.addIssue({
+        code: 'custom',
+        path: ['query'],
+        message: timeProblem,
+      })
   })
 
 export type ScheduledRule = z.infer<typeof scheduledRuleSchema>

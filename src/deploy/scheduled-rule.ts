@@ -24,7 +24,10 @@ export interface RuleSchedule {
  * Runs every hour over the last hour, so each event is read once. Matching
  * a fixed indicator list needs no longer window.
  */
-export const DEFAULT_RULE_SCHEDULE: RuleSchedule = { frequencyMinutes: 60, periodMinutes: 60 }
+export const DEFAULT_RULE_SCHEDULE: RuleSchedule = {
+  frequencyMinutes: 60,
+  periodMinutes: 60,
+}
 
 /**
  * Template version of every generated rule. The ids stay the same across
@@ -78,7 +81,9 @@ export function truncateText(text: string, max: number): string {
  * @throws RuleValidationError listing every broken limit.
  */
 export function buildScheduledRule(input: ScheduledRuleInput): ScheduledRule {
-  const attack = attackMappingFor(input.indicators.map((indicator) => indicator.threatType))
+  const attack = attackMappingFor(
+    input.indicators.map((indicator) => indicator.threatType),
+  )
   const rule: ScheduledRule = {
     id: input.id,
     name: truncateText(input.name, MAX_RULE_NAME_LENGTH),

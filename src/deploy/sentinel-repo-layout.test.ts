@@ -11,7 +11,10 @@ import {
   type RepositoryFamily,
 } from './sentinel-repo-layout.ts'
 
-async function repositoryFamily(name: string, slug: string): Promise<RepositoryFamily> {
+async function repositoryFamily(
+  name: string,
+  slug: string,
+): Promise<RepositoryFamily> {
   const family = await sampleFamily(name, slug)
   return { ...family, deploy: buildFamilyDeployContent(family) }
 }
@@ -29,24 +32,29 @@ const files = sentinelRepositoryFiles([dcrat, remcos], packageFiles)
 // The files the repository deployment script picks up: every .json except
 // parameter files, metadata and paths under excludecontentfiles.
 function deployedFiles(): string[] {
-  const config = JSON.parse(files.get(SENTINEL_DEPLOYMENT_CONFIG)!) as { excludecontentfiles: string[] }
+  const config = JSON.parse(files.get(SENTINEL_DEPLOYMENT_CONFIG)!) as {
+    excludecontentfiles: string[]
+  }
   return [...files.keys()].filter(
     (path) =>
       path.endsWith('.json') &&
       !/\.parameters.*\.json$/.test(path) &&
       !path.endsWith('metadata.json') &&
-      !config.excludecontentfiles.some((prefix) => path.startsWith(prefix)),
+      !config.excludecontentfiles.some((prefix) =>
+        path.toLowerCase().startsWith(prefix.toLowerCase()),
+      ),
   )
 }
 
 test('layout keeps the package files', () => {
-  for (const [path, text] of packageFiles) assert.equal(files.get(path), text, path)
+  for (const [path, text] of packageFiles)
+    assert.equal(files.get(path), text, path)
 })
 
 test('layout writes the deployment config', () => {
   assert.deepEqual(JSON.parse(files.get(SENTINEL_DEPLOYMENT_CONFIG)!), {
     prioritizedcontentfiles: [],
-    excludecontentfiles: ['Watchlists', 'dcrat', 'index.json', 'remcos'],
+    excludecontentfiles: ['Watchlists/', 'dcrat/', 'index.json', 'remcos/'],
     parameterfilemappings: {},
   })
 })
@@ -82,31 +90,75 @@ test('layout deploys only repository content types', () => {
 })
 
 test('layout pairs each rule with parameters', () => {
-  for (const path of deployedFiles().filter((candidate) => candidate.startsWith('AnalyticsRules/'))) {
-    const parameters = JSON.parse(files.get(path.replace(/\.json$/, '.parameters.json'))!)
-    assert.deepEqual(parameters.parameters, { rulesEnabled: { value: true } }, path)
+  for (const path of deployedFiles().filter((candidate) =>
+    candidate.startsWith('AnalyticsRules/'),
+  )) {
+    const parameters = JSON.parse(
+      files.get(path.replace(/\.json$/, '.parameters.json'))!,
+    )
+    assert.deepEqual(
+      parameters.parameters,
+      { rulesEnabled: { value: true } },
+      path,
+    )
   }
 })
 
 test('layout names rule files by hunt and part', () => {
-  const names = [...files.keys()].filter((path) => path.startsWith('AnalyticsRules/dcrat/') && !path.includes('.parameters'))
-  assert.deepEqual(names, dcrat.deploy.inlineRules.map((file) => `AnalyticsRules/dcrat/${file.path.split('/').pop()!.replace('.yaml', '.json')}`))
+  const names = [...files.keys()].filter(
+    (path) =>
+      path.startsWith('AnalyticsRules/dcrat/') && !path.includes('.parameters'),
+  )
+  assert.deepEqual(
+    names,
+    dcrat.deploy.inlineRules.map(
+      (file) =>
+        `AnalyticsRules/dcrat/${file.path.split('/').pop()!.replace('.yaml', '.json')}`,
+    ),
+  )
 })
 
 test('layout puts watchlists aside', () => {
   assert.equal(remcos.deploy.recommended, 'watchlist')
   const alias = remcos.deploy.watchlist!.alias
   assert.ok(files.has(`Watchlists/remcos/${alias}.json`))
-  assert.equal(files.get(`Watchlists/remcos/${alias}.csv`), remcos.deploy.files.get(remcos.deploy.watchlist!.path))
   assert.equal(
-    [...files.keys()].filter((path) => path.startsWith('Watchlists/remcos/rules/')).length,
+    files.get(`Watchlists/remcos/${alias}.csv`),
+    remcos.deploy.files.get(remcos.deploy.watchlist!.path),
+  )
+  assert.equal(
+    [...files.keys()].filter((path) =>
+      path.startsWith('Watchlists/remcos/rules/'),
+    ).length,
     remcos.deploy.watchlistRules.length,
+  )
+})
+
+test('layout exclusions spare short family folders', () => {
+  const short = sentinelRepositoryFiles(
+    [{ ...dcrat, slug: 'a' }],
+    new Map([['a/README.md', '# A\n']]),
+  )
+  const config = JSON.parse(short.get(SENTINEL_DEPLOYMENT_CONFIG)!) as {
+    excludecontentfiles: string[]
+  }
+  const rule = [...short.keys()].find((path) =>
+    path.startsWith('AnalyticsRules/'),
+  )!
+  assert.ok(
+    !config.excludecontentfiles.some((prefix) =>
+      rule.toLowerCase().startsWith(prefix.toLowerCase()),
+    ),
   )
 })
 
 test('layout rejects a clashing family folder', () => {
   assert.throws(
-    () => sentinelRepositoryFiles([{ ...dcrat, slug: 'analyticsrules' }], new Map()),
+    () =>
+      sentinelRepositoryFiles(
+        [{ ...dcrat, slug: 'analyticsrules' }],
+        new Map(),
+      ),
     RepositoryLayoutError,
   )
 })

@@ -1,4 +1,3 @@
-import type { Hunt } from '../hunts/hunt.ts'
 import {
   alertRuleResource,
   armParametersJson,
@@ -7,7 +6,11 @@ import {
   savedSearchResource,
   watchlistResource,
 } from './arm-template.ts'
-import { huntingQuery, type DeployFamily, type FamilyDeployContent } from './family-deploy.ts'
+import {
+  huntingQuery,
+  type DeployFamily,
+  type FamilyDeployContent,
+} from './family-deploy.ts'
 import { WATCHLIST_SEARCH_KEY } from './watchlist.ts'
 
 /*
@@ -40,7 +43,11 @@ export const ANALYTICS_RULES_FOLDER = 'AnalyticsRules'
 export const HUNTING_QUERIES_FOLDER = 'HuntingQueries'
 export const WATCHLISTS_FOLDER = 'Watchlists'
 
-const REPOSITORY_FOLDERS = [ANALYTICS_RULES_FOLDER, HUNTING_QUERIES_FOLDER, WATCHLISTS_FOLDER]
+const REPOSITORY_FOLDERS = [
+  ANALYTICS_RULES_FOLDER,
+  HUNTING_QUERIES_FOLDER,
+  WATCHLISTS_FOLDER,
+]
 
 /** A family with its hunts and deployable content. */
 export interface RepositoryFamily extends DeployFamily {
@@ -69,7 +76,7 @@ function baseName(path: string): string {
  * - `Watchlists/<family>/` with the watchlist template, its CSV and the
  *   watchlist rule templates, for families that have a watchlist;
  * - `sentinel-deployment.config`, which excludes `index.json`,
- *   `Watchlists` and every family folder of the package tree from the
+ *   `Watchlists/` and every family folder of the package tree from the
  *   repository deployment.
  *
  * Inline rules are the ones deployed, because they carry their indicators:
@@ -83,11 +90,19 @@ export function sentinelRepositoryFiles(
   packageFiles: ReadonlyMap<string, string>,
 ): Map<string, string> {
   const files = new Map(packageFiles)
+  // The deployment script excludes every path that starts with an entry,
+  // ignoring case, so folders get a trailing `/`: `a` alone would also
+  // exclude `AnalyticsRules/...`.
   const excluded = new Set<string>()
-  for (const path of packageFiles.keys()) excluded.add(path.split('/')[0]!)
+  for (const path of packageFiles.keys()) {
+    const slash = path.indexOf('/')
+    excluded.add(slash === -1 ? path : path.slice(0, slash + 1))
+  }
 
   for (const family of families) {
-    const clash = REPOSITORY_FOLDERS.find((folder) => folder.toLowerCase() === family.slug.toLowerCase())
+    const clash = REPOSITORY_FOLDERS.find(
+      (folder) => folder.toLowerCase() === family.slug.toLowerCase(),
+    )
     if (clash) {
       throw new RepositoryLayoutError(
         `family ${family.name} has the folder name ${family.slug}, which the repository layout uses for ${clash}; build with the default layout`,
@@ -95,7 +110,7 @@ export function sentinelRepositoryFiles(
     }
     addFamily(files, family)
   }
-  excluded.add(WATCHLISTS_FOLDER)
+  excluded.add(`${WATCHLISTS_FOLDER}/`)
 
   const config = {
     prioritizedcontentfiles: [],
@@ -110,13 +125,25 @@ function addFamily(files: Map<string, string>, family: RepositoryFamily): void {
   const rules = `${ANALYTICS_RULES_FOLDER}/${family.slug}`
   for (const file of family.deploy.inlineRules) {
     const path = `${rules}/${baseName(file.path)}.json`
-    files.set(path, armTemplateJson(armTemplate([alertRuleResource(file.rule)]), path))
-    files.set(`${rules}/${baseName(file.path)}.parameters.json`, armParametersJson({ rulesEnabled: true }))
+    files.set(
+      path,
+      armTemplateJson(armTemplate([alertRuleResource(file.rule)]), path),
+    )
+    files.set(
+      `${rules}/${baseName(file.path)}.parameters.json`,
+      armParametersJson({ rulesEnabled: true }),
+    )
   }
 
   for (const hunt of family.hunts) {
     const path = `${HUNTING_QUERIES_FOLDER}/${family.slug}/${baseName(hunt.fileName)}.json`
-    files.set(path, armTemplateJson(armTemplate([savedSearchResource(huntingQuery(family, hunt as Hunt))]), path))
+    files.set(
+      path,
+      armTemplateJson(
+        armTemplate([savedSearchResource(huntingQuery(family, hunt))]),
+        path,
+      ),
+    )
   }
 
   const watchlist = family.deploy.watchlist
@@ -132,10 +159,16 @@ function addFamily(files: Map<string, string>, family: RepositoryFamily): void {
       csv,
     }),
   ])
-  files.set(`${folder}/${watchlist.alias}.json`, armTemplateJson(template, `${folder}/${watchlist.alias}.json`))
+  files.set(
+    `${folder}/${watchlist.alias}.json`,
+    armTemplateJson(template, `${folder}/${watchlist.alias}.json`),
+  )
   files.set(`${folder}/${watchlist.alias}.csv`, csv)
   for (const file of family.deploy.watchlistRules) {
     const path = `${folder}/rules/${baseName(file.path)}.json`
-    files.set(path, armTemplateJson(armTemplate([alertRuleResource(file.rule)]), path))
+    files.set(
+      path,
+      armTemplateJson(armTemplate([alertRuleResource(file.rule)]), path),
+    )
   }
 }

@@ -29,7 +29,9 @@ const options: StableChunkOptions<Item> = {
   maxLength: 2_000,
 }
 
-function chunkOf(result: ReturnType<typeof splitIntoStableChunks<Item>>): Map<string, number> {
+function chunkOf(
+  result: ReturnType<typeof splitIntoStableChunks<Item>>,
+): Map<string, number> {
   const map = new Map<string, number>()
   for (const chunk of result.chunks) {
     for (const item of chunk.items) map.set(item.key, chunk.number)
@@ -40,7 +42,8 @@ function chunkOf(result: ReturnType<typeof splitIntoStableChunks<Item>>): Map<st
 test('jumpConsistentHash stays in range', () => {
   for (let count = 1; count < 20; count += 1) {
     const bucket = jumpConsistentHash(keyHash(`k${count}`), count)
-    assert.ok(bucket >= 0 && bucket < count)
+    assert.ok(bucket >= 0, `count ${count}`)
+    assert.ok(bucket < count, `count ${count}`)
   }
 })
 
@@ -72,7 +75,9 @@ test('splitIntoStableChunks respects the limit', () => {
 test('splitIntoStableChunks loses and repeats nothing', () => {
   const input = items(400)
   const result = splitIntoStableChunks(input, options)
-  const keys = result.chunks.flatMap((chunk) => chunk.items.map((item) => item.key))
+  const keys = result.chunks.flatMap((chunk) =>
+    chunk.items.map((item) => item.key),
+  )
   assert.equal(keys.length, input.length)
   assert.equal(new Set(keys).size, input.length)
   assert.deepEqual(new Set(keys), new Set(input.map((item) => item.key)))
@@ -83,7 +88,10 @@ test('splitIntoStableChunks keeps input order inside chunks', () => {
   const position = new Map(input.map((item, index) => [item.key, index]))
   for (const chunk of splitIntoStableChunks(input, options).chunks) {
     const order = chunk.items.map((item) => position.get(item.key)!)
-    assert.deepEqual(order, [...order].sort((a, b) => a - b))
+    assert.deepEqual(
+      order,
+      [...order].sort((a, b) => a - b),
+    )
   }
 })
 
@@ -99,9 +107,14 @@ test('splitIntoStableChunks is stable under 5% churn', () => {
   const after = [...before.slice(20), ...items(20, 10_000)]
   const chunksBefore = chunkOf(splitIntoStableChunks(before, options))
   const chunksAfter = chunkOf(splitIntoStableChunks(after, options))
-  const kept = before.slice(20)
-  const unmoved = kept.filter((item) => chunksBefore.get(item.key) === chunksAfter.get(item.key))
-  assert.ok(unmoved.length / kept.length >= 0.8, `${unmoved.length} of ${kept.length} kept their chunk`)
+  const remaining = before.slice(20)
+  const unmoved = remaining.filter(
+    (item) => chunksBefore.get(item.key) === chunksAfter.get(item.key),
+  )
+  assert.ok(
+    unmoved.length / remaining.length >= 0.8,
+    `${unmoved.length} of ${remaining.length} kept their chunk`,
+  )
 })
 
 test('splitIntoStableChunks reports oversized items', () => {

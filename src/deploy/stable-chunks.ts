@@ -46,7 +46,7 @@ const MASK_64 = (1n << 64n) - 1n
  *
  * Each item goes to bucket `jumpHash(sha256(key), bucketCount)`. The bucket
  * count starts at the rendered length of the list divided by what one chunk
- * holds at `fillRatio` of `maxLength`, and grows by one while any bucket
+ * can take at `fillRatio` of `maxLength`, and grows by one while any bucket
  * renders too long. Jump consistent hashing
  * (Lamping and Veach, "A Fast, Minimal Memory, Consistent Hash Algorithm",
  * 2014) moves only about 1/(n+1) of the items when the count grows from n to
@@ -68,19 +68,23 @@ export function splitIntoStableChunks<T>(
   let bucketCount = firstCount
   let hashes = fitting.map((item) => keyHash(options.key(item)))
 
-  // Rendering every item alone would find oversized items up front, but
+  // Rendering every item alone would find oversized items up front, but it
   // costs one render per item. Instead, a bucket of one item that is too
-  // long marks that item; and once the bucket count has doubled, the items
-  // of the buckets that are still too long are checked one by one.
+  // long marks that item as oversized. Once the bucket count has doubled,
+  // the items of the buckets that are still too long are checked one by one.
   for (;;) {
     const chunks = renderBuckets(fitting, hashes, bucketCount, options.render)
-    const tooLong = chunks.filter((chunk) => chunk.text.length > options.maxLength)
+    const tooLong = chunks.filter(
+      (chunk) => chunk.text.length > options.maxLength,
+    )
     if (tooLong.length === 0) return { bucketCount, chunks, oversized }
 
     const suspects =
       bucketCount >= 2 * firstCount + 2
         ? tooLong.flatMap((chunk) => chunk.items)
-        : tooLong.filter((chunk) => chunk.items.length === 1).flatMap((chunk) => chunk.items)
+        : tooLong
+            .filter((chunk) => chunk.items.length === 1)
+            .flatMap((chunk) => chunk.items)
     const found = new Set<T>()
     for (const item of suspects) {
       const length = options.render([item]).length
@@ -90,10 +94,11 @@ export function splitIntoStableChunks<T>(
       }
     }
     if (found.size > 0) {
-      const kept = fitting.map((item, index) => ({ item, hash: hashes[index]! }))
+      const remaining = fitting
+        .map((item, index) => ({ item, hash: hashes[index]! }))
         .filter((entry) => !found.has(entry.item))
-      fitting = kept.map((entry) => entry.item)
-      hashes = kept.map((entry) => entry.hash)
+      fitting = remaining.map((entry) => entry.item)
+      hashes = remaining.map((entry) => entry.hash)
       if (fitting.length === 0) return { bucketCount: 0, chunks: [], oversized }
       continue
     }
@@ -108,11 +113,18 @@ export function splitIntoStableChunks<T>(
 
 // Every chunk repeats the text around the list (header, stages), so the
 // estimate takes the length of a one-item query as that fixed part.
-function estimateBucketCount<T>(items: readonly T[], options: StableChunkOptions<T>): number {
+function estimateBucketCount<T>(
+  items: readonly T[],
+  options: StableChunkOptions<T>,
+): number {
   const total = options.render(items).length
   if (total <= options.maxLength) return 1
-  const fixed = Math.min(options.render(items.slice(0, 1)).length, options.maxLength / 2)
-  const budget = options.maxLength * (options.fillRatio ?? DEFAULT_FILL_RATIO) - fixed
+  const fixed = Math.min(
+    options.render(items.slice(0, 1)).length,
+    options.maxLength / 2,
+  )
+  const budget =
+    options.maxLength * (options.fillRatio ?? DEFAULT_FILL_RATIO) - fixed
   return Math.max(1, Math.ceil((total - fixed) / Math.max(budget, 1)))
 }
 
@@ -137,7 +149,11 @@ function renderBuckets<T>(
   const chunks: StableChunk<T>[] = []
   buckets.forEach((bucketItems, index) => {
     if (bucketItems.length === 0) return
-    chunks.push({ number: index + 1, items: bucketItems, text: render(bucketItems) })
+    chunks.push({
+      number: index + 1,
+      items: bucketItems,
+      text: render(bucketItems),
+    })
   })
   return chunks
 }

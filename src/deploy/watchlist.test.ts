@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 
-import { familyWithHunts, ipPortIndicators } from '../../test/support/deploy-fixtures.ts'
+import {
+  familyWithHunts,
+  ipPortIndicators,
+} from '../../test/support/deploy-fixtures.ts'
 import type { Indicator } from '../indicators/indicator.ts'
 import { findTableProfile } from '../hunts/table-profiles.ts'
 import { kqlDynamicStrings, kqlString } from '../targets/kql/kql-literal.ts'
@@ -36,7 +39,9 @@ function urlIndicator(value: string, recordId: string): Indicator {
     tags: [],
     references: [],
     defanged: false,
-    origins: [{ feed: 'threatfox', file: 'feed.json', recordId, rawValue: value }],
+    origins: [
+      { feed: 'threatfox', file: 'feed.json', recordId, rawValue: value },
+    ],
   }
 }
 
@@ -54,7 +59,9 @@ function domainIndicator(value: string, recordId: string): Indicator {
     tags: [],
     references: [],
     defanged: false,
-    origins: [{ feed: 'threatfox', file: 'feed.json', recordId, rawValue: value }],
+    origins: [
+      { feed: 'threatfox', file: 'feed.json', recordId, rawValue: value },
+    ],
   }
 }
 
@@ -67,11 +74,18 @@ const domainFamily = familyWithHunts('Edge Domain', 'edge-domain', [
   domainIndicator('bad-example.com', 'domain-1'),
   domainIndicator('evil.example', 'domain-2'),
 ])
-const ipFamily = familyWithHunts('Edge Ip', 'edge-ip', ipPortIndicators('Edge Ip', 4))
+const ipFamily = familyWithHunts(
+  'Edge Ip',
+  'edge-ip',
+  ipPortIndicators('Edge Ip', 4),
+)
 
 test('huntValueLists decodes escaped values', () => {
   const text = `let ioc_urls = ${kqlDynamicStrings(['a\\', 'b"c', "d'e|f//g"])};\nT | take 1`
-  assert.deepEqual([...huntValueLists(text)], [['ioc_urls', ['a\\', 'b"c', "d'e|f//g"]]])
+  assert.deepEqual(
+    [...huntValueLists(text)],
+    [['ioc_urls', ['a\\', 'b"c', "d'e|f//g"]]],
+  )
 })
 
 test('huntValueLists reads rendered hunts', () => {
@@ -123,12 +137,18 @@ test('watchlistRows map every form to its indicator', () => {
 
 test('watchlistRows list ip:port endpoints', () => {
   const rows = watchlistRows(ipFamily.hunts, ipFamily.indicators)
-  const endpoints = rows.filter((row) => row.listName === 'ip-port/ioc_endpoints')
+  const endpoints = rows.filter(
+    (row) => row.listName === 'ip-port/ioc_endpoints',
+  )
   assert.deepEqual(
     endpoints.map((row) => row.value).sort(),
-    ipFamily.indicators.map((indicator) => `${indicator.value}:${indicator.port}`).sort(),
+    ipFamily.indicators
+      .map((indicator) => `${indicator.value}:${indicator.port}`)
+      .sort(),
   )
-  assert.ok(rows.some((row) => row.listName === 'ip-port/ioc_endpoints_other_forms'))
+  assert.ok(
+    rows.some((row) => row.listName === 'ip-port/ioc_endpoints_other_forms'),
+  )
 })
 
 test('watchlistCsv quotes hard values', () => {
@@ -162,15 +182,25 @@ test('watchlistCsv rejects oversized lists', () => {
     lastSeen: '',
     iocIds: '',
   }
-  assert.throws(() => watchlistCsv(Array(4_000).fill(row), 'huntpack-x'), WatchlistError)
+  assert.throws(
+    () => watchlistCsv(Array(4_000).fill(row), 'huntpack-x'),
+    WatchlistError,
+  )
 })
 
 test('watchlist queries hold no indicator value', () => {
   for (const family of [urlFamily, domainFamily, ipFamily]) {
     for (const hunt of family.hunts) {
-      const text = watchlistQueryText(hunt, findTableProfile(hunt.table)!, 'huntpack-edge')
+      const text = watchlistQueryText(
+        hunt,
+        findTableProfile(hunt.table)!,
+        'huntpack-edge',
+      )
       for (const indicator of family.indicators) {
-        assert.ok(!text.includes(kqlString(indicator.value)), `${hunt.fileName} ${indicator.value}`)
+        assert.ok(
+          !text.includes(kqlString(indicator.value)),
+          `${hunt.fileName} ${indicator.value}`,
+        )
       }
       assert.ok(text.includes('_GetWatchlist("huntpack-edge")'), hunt.fileName)
     }
@@ -181,24 +211,48 @@ test('watchlist queries parse cleanly', () => {
   const validator = KqlValidator.shared()
   for (const family of [urlFamily, domainFamily, ipFamily]) {
     for (const hunt of family.hunts) {
-      const text = watchlistQueryText(hunt, findTableProfile(hunt.table)!, 'huntpack-edge')
-      const problems = validator.validate(text).filter((d) => d.severity !== 'suggestion')
+      const text = watchlistQueryText(
+        hunt,
+        findTableProfile(hunt.table)!,
+        'huntpack-edge',
+      )
+      const problems = validator
+        .validate(text)
+        .filter((d) => d.severity !== 'suggestion')
       assert.deepEqual(problems, [], hunt.fileName)
     }
   }
 })
 
 test('watchlist domain query checks parent domains', () => {
-  const hunt = domainFamily.hunts.find((candidate) => candidate.table === 'DnsEvents')!
-  const text = watchlistQueryText(hunt, findTableProfile('DnsEvents')!, 'huntpack-edge')
-  assert.match(text, /^\| extend NameParent1 = substring\(NameHost, indexof\(NameHost, "\."\) \+ 1\)$/m)
+  const hunt = domainFamily.hunts.find(
+    (candidate) => candidate.table === 'DnsEvents',
+  )!
+  const text = watchlistQueryText(
+    hunt,
+    findTableProfile('DnsEvents')!,
+    'huntpack-edge',
+  )
+  assert.match(
+    text,
+    /^\| extend NameParent1 = substring\(NameHost, indexof\(NameHost, "\."\) \+ 1\)$/m,
+  )
   assert.match(text, /^\| extend NameParent8 = /m)
-  assert.match(text, /^\| extend NameDomain = case\(NameHost in \(ioc_domains\), NameHost, NameParent1 in \(ioc_domains\), NameParent1,/m)
+  assert.match(
+    text,
+    /^\| extend NameDomain = case\(NameHost in \(ioc_domains\), NameHost, NameParent1 in \(ioc_domains\), NameParent1,/m,
+  )
 })
 
 test('watchlist parser query drops list prefilters', () => {
-  const hunt = ipFamily.hunts.find((candidate) => candidate.table === '_Im_NetworkSession')!
+  const hunt = ipFamily.hunts.find(
+    (candidate) => candidate.table === '_Im_NetworkSession',
+  )!
   assert.match(hunt.text, /ipaddr_has_any_prefix=ioc_ips/)
-  const text = watchlistQueryText(hunt, findTableProfile('_Im_NetworkSession')!, 'huntpack-edge')
+  const text = watchlistQueryText(
+    hunt,
+    findTableProfile('_Im_NetworkSession')!,
+    'huntpack-edge',
+  )
   assert.match(text, /^_Im_NetworkSession\(starttime=ago\(lookback\)\)$/m)
 })

@@ -4,7 +4,7 @@ import { observableOf } from '../hunts/observable.ts'
 import type { TableProfile } from '../hunts/table-profile.ts'
 import type { Indicator } from '../indicators/indicator.ts'
 import { kqlString } from '../targets/kql/kql-literal.ts'
-import { QueryRewriteError, replaceLine, type ruleQueryText } from './rule-query.ts'
+import { QueryRewriteError, replaceLine } from './rule-query.ts'
 
 /**
  * Sentinel watchlists of a family's indicator values, and query variants
@@ -13,7 +13,7 @@ import { QueryRewriteError, replaceLine, type ruleQueryText } from './rule-query
  * indicators can be updated without touching the rules.
  */
 
-/** The column that holds the matched value; `_GetWatchlist()` returns it as `SearchKey`. */
+/** The column that contains the matched value; `_GetWatchlist()` returns it as `SearchKey`. */
 export const WATCHLIST_SEARCH_KEY = 'IndicatorValue'
 
 /** Column order of the watchlist CSV. */
@@ -108,7 +108,15 @@ export function watchlistRows(
       for (const value of values) {
         const key = `${listName}\u0000${value}`
         if (rows.has(key)) continue
-        rows.set(key, row(value, listName, hunt.observable, owners.get(formKey(hunt.observable, value)) ?? []))
+        rows.set(
+          key,
+          row(
+            value,
+            listName,
+            hunt.observable,
+            owners.get(formKey(hunt.observable, value)) ?? [],
+          ),
+        )
       }
     }
   }
@@ -118,7 +126,9 @@ export function watchlistRows(
 }
 
 function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0
+  if (a < b) return -1
+  if (a > b) return 1
+  return 0
 }
 
 function formKey(observable: string, value: string): string {
@@ -126,7 +136,9 @@ function formKey(observable: string, value: string): string {
 }
 
 // Every spelling a hunt may list for an indicator, mapped to the indicators.
-function indicatorsByForm(indicators: readonly Indicator[]): Map<string, Indicator[]> {
+function indicatorsByForm(
+  indicators: readonly Indicator[],
+): Map<string, Indicator[]> {
   const owners = new Map<string, Indicator[]>()
   const add = (observable: string, form: string, indicator: Indicator) => {
     const key = formKey(observable, form)
@@ -149,7 +161,10 @@ function indicatorForms(indicator: Indicator): string[] {
       const forms = ipForms(indicator, true)
       const addresses = [forms.canonical, ...forms.alternates]
       if (indicator.port === undefined) return addresses
-      return [...addresses, ...addresses.map((address) => endpointText(address, indicator.port!))]
+      return [
+        ...addresses,
+        ...addresses.map((address) => endpointText(address, indicator.port!)),
+      ]
     }
     case 'url': {
       const forms = urlForms(indicator)
@@ -161,7 +176,9 @@ function indicatorForms(indicator: Indicator): string[] {
 }
 
 function canonicalText(indicator: Indicator): string {
-  return indicator.port === undefined ? indicator.value : endpointText(indicator.value, indicator.port)
+  return indicator.port === undefined
+    ? indicator.value
+    : endpointText(indicator.value, indicator.port)
 }
 
 function row(
@@ -170,19 +187,27 @@ function row(
   observable: string,
   owners: readonly Indicator[],
 ): WatchlistRow {
-  const distinctJoined = (values: readonly string[]) => [...new Set(values)].sort().join(' ')
+  const distinctJoined = (values: readonly string[]) =>
+    [...new Set(values)].sort().join(' ')
   const firstSeen = owners.map((owner) => owner.firstSeen).sort()
-  const lastSeen = owners.flatMap((owner) => (owner.lastSeen ? [owner.lastSeen] : [])).sort()
+  const lastSeen = owners
+    .flatMap((owner) => (owner.lastSeen ? [owner.lastSeen] : []))
+    .sort()
   return {
     value,
     listName,
     observable,
     indicator: distinctJoined(owners.map(canonicalText)),
     threatType: distinctJoined(owners.map((owner) => owner.threatType)),
-    confidence: owners.length === 0 ? '' : String(Math.max(...owners.map((owner) => owner.confidence))),
+    confidence:
+      owners.length === 0
+        ? ''
+        : String(Math.max(...owners.map((owner) => owner.confidence))),
     firstSeen: firstSeen[0] ?? '',
     lastSeen: lastSeen[lastSeen.length - 1] ?? '',
-    iocIds: distinctJoined(owners.flatMap((owner) => owner.origins.map((origin) => origin.recordId))),
+    iocIds: distinctJoined(
+      owners.flatMap((owner) => owner.origins.map((origin) => origin.recordId)),
+    ),
   }
 }
 
@@ -193,7 +218,10 @@ function row(
  *
  * @throws WatchlistError when the text is larger than {@link MAX_WATCHLIST_BYTES}.
  */
-export function watchlistCsv(rows: readonly WatchlistRow[], alias: string): string {
+export function watchlistCsv(
+  rows: readonly WatchlistRow[],
+  alias: string,
+): string {
   const lines = [
     WATCHLIST_COLUMNS.join(','),
     ...rows.map((entry) =>
@@ -232,17 +260,21 @@ function csvField(value: string): string {
 
 /**
  * Rewrites a rendered hunting query to read its value lists from the
- * family watchlist: each `let name = dynamic([...]);` becomes a
- * `_GetWatchlist()` lookup of that list's values, ASIM parser prefilters
- * that took a list are dropped (a parser argument must be a dynamic
- * array), and domain queries test the logged name and its parent domains
- * with `in` instead of one `endswith` per indicator. The hunt's header
- * comment stays; {@link ruleQueryText} replaces it.
+ * family watchlist. Each `let name = dynamic([...]);` becomes a
+ * `_GetWatchlist()` lookup of that list's values. ASIM parser prefilters
+ * that took a list are dropped, because a parser argument must be a dynamic
+ * array. Domain queries test the logged name and its parent domains with
+ * `in` instead of one `endswith` per indicator. The hunt's header comment
+ * stays, and `ruleQueryText` replaces it.
  *
  * @throws QueryRewriteError when the query does not have the expected
  *   lines, or when an indicator value would stay in the text.
  */
-export function watchlistQueryText(hunt: Hunt, profile: TableProfile, alias: string): string {
+export function watchlistQueryText(
+  hunt: Hunt,
+  profile: TableProfile,
+  alias: string,
+): string {
   const lists = huntValueLists(hunt.text)
   let text = hunt.text
   for (const [name] of lists) {
@@ -250,8 +282,11 @@ export function watchlistQueryText(hunt: Hunt, profile: TableProfile, alias: str
     const lookup =
       `let ${name} = _GetWatchlist(${kqlString(alias)}) ` +
       `| where tostring(ListName) == ${kqlString(listName)} | project SearchKey;`
-    const line = text.split('\n').find((candidate) => candidate.startsWith(`let ${name} = dynamic(`))
-    if (line === undefined) throw new QueryRewriteError(hunt.fileName, `no list ${name} found`)
+    const line = text
+      .split('\n')
+      .find((candidate) => candidate.startsWith(`let ${name} = dynamic(`))
+    if (line === undefined)
+      throw new QueryRewriteError(hunt.fileName, `no list ${name} found`)
     text = replaceLine(text, hunt.fileName, line, lookup)
   }
   text = withoutParserListArguments(text, hunt, profile, [...lists.keys()])
@@ -278,18 +313,23 @@ function withoutParserListArguments(
   profile: TableProfile,
   listNames: readonly string[],
 ): string {
-  const filters = profile.parserFilters
-  if (profile.kind !== 'asim-parser' || filters === undefined) return text
-  const sourceLine = text.split('\n').find((line) => line.startsWith(`${profile.name}(`))
+  if (profile.kind !== 'asim-parser') return text
+  const sourceLine = text
+    .split('\n')
+    .find((line) => line.startsWith(`${profile.name}(`))
   if (sourceLine === undefined) {
-    throw new QueryRewriteError(hunt.fileName, `no ${profile.name}(...) call found`)
+    throw new QueryRewriteError(
+      hunt.fileName,
+      `no ${profile.name}(...) call found`,
+    )
   }
   let rewritten = sourceLine
-  for (const parameter of [filters.ipAddresses, filters.hostNames]) {
-    if (parameter === undefined) continue
-    for (const name of listNames) rewritten = rewritten.replace(`, ${parameter}=${name}`, '')
+  for (const name of listNames) {
+    rewritten = rewritten.replace(new RegExp(`, \\w+=${name}(?=[,)])`, 'g'), '')
   }
-  return replaceLine(text, hunt.fileName, sourceLine, rewritten)
+  return rewritten === sourceLine
+    ? text
+    : replaceLine(text, hunt.fileName, sourceLine, rewritten)
 }
 
 function withParentDomainMatch(
@@ -299,12 +339,17 @@ function withParentDomainMatch(
   listNames: readonly string[],
 ): string {
   if (listNames.length !== 1) {
-    throw new QueryRewriteError(hunt.fileName, `expected one domain list, found ${listNames.length}`)
+    throw new QueryRewriteError(
+      hunt.fileName,
+      `expected one domain list, found ${listNames.length}`,
+    )
   }
   let result = text
   for (const column of profile.hostNameColumns) {
     const prefix = `| extend ${column}Domain = case(`
-    const line = result.split('\n').find((candidate) => candidate.startsWith(prefix))
+    const line = result
+      .split('\n')
+      .find((candidate) => candidate.startsWith(prefix))
     if (line === undefined) {
       throw new QueryRewriteError(hunt.fileName, `no "${prefix}" line found`)
     }
@@ -332,7 +377,9 @@ function parentDomainStages(column: string, listName: string): string[] {
     )
     names.push(name)
   }
-  const pairs = names.map((name) => `${name} in (${listName}), ${name}`).join(', ')
+  const pairs = names
+    .map((name) => `${name} in (${listName}), ${name}`)
+    .join(', ')
   stages.push(`| extend ${column}Domain = case(${pairs}, ${kqlString('')})`)
   return stages
 }

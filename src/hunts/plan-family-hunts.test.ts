@@ -33,7 +33,9 @@ describe('planFamilyHunts', () => {
         'CommonSecurityLog-domain',
         'DeviceNetworkEvents-domain',
         'DnsEvents-domain',
+        '_Im_Dns-domain',
         '_Im_NetworkSession-domain',
+        '_Im_WebSession-domain',
       ],
     )
   })

@@ -43,19 +43,26 @@ export interface ParserFilters {
   ipAddressesIpv4Only?: boolean
   /** Parameter that takes a list of host names (`has_any` semantics). */
   hostNames?: string
+  /** Parameter that takes a list of URLs (`has_any` semantics). */
+  urls?: string
 }
 
 /**
  * A Sentinel or Defender XDR table, or an ASIM parser, described as data:
  * which columns carry each observable, which columns help triage, and which
  * data connectors fill it. Every column named here must exist in
- * `catalogTable` of the schema catalog.
+ * `catalogTable`. For an ASIM parser it must also be a result column that
+ * the KQL validator declares for the parser function.
  */
 export interface TableProfile {
   /** Table name, or parser function name, as written in KQL. */
   name: string
   kind: 'table' | 'asim-parser'
-  /** Catalog table whose columns the query may use. */
+  /**
+   * Table whose columns the query may use: a table of the Sentinel schema
+   * catalog, or for an ASIM parser the native ASIM table that the local
+   * hunting engine reads in its place.
+   */
   catalogTable: string
   timeColumn: TimeColumn
   /** True for tables that Microsoft Defender XDR advanced hunting also has. */
@@ -66,8 +73,16 @@ export interface TableProfile {
   endpoints: readonly NetworkEndpoint[]
   /** True when the IP columns may hold IPv4 as `::ffff:a.b.c.d`. */
   logsIpv4MappedIpv6: boolean
-  /** Columns that hold a DNS name: a query name or a destination host. */
+  /**
+   * Columns a domain hunt compares: a DNS query name, a destination host,
+   * or a whole URL listed in `urlHostColumns` too.
+   */
   hostNameColumns: readonly string[]
+  /**
+   * Columns of `hostNameColumns` that hold a whole URL, whose host a domain
+   * hunt takes out before comparing it. None when left out.
+   */
+  urlHostColumns?: readonly string[]
   /** Columns that hold a whole URL. */
   urlColumns: readonly string[]
   hashColumns: Readonly<Partial<Record<HashObservable, readonly string[]>>>

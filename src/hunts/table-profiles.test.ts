@@ -2,6 +2,9 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, test } from 'node:test'
 
+import { logTableCatalog } from '../logs/log-table-catalog.ts'
+import { sentinelCatalog } from '../targets/kql/schema-catalog.ts'
+import { sentinelFunctions } from '../validation/sentinel-functions.ts'
 import type { TableProfile } from './table-profile.ts'
 import { TABLE_PROFILES } from './table-profiles.ts'
 
@@ -12,8 +15,22 @@ const CATALOG = JSON.parse(
   ),
 ) as Record<string, [string, string][]>
 
+// Column types a query on the profile may use: the catalog table's, or for
+// an ASIM parser the result columns the KQL validator declares for it.
 function columnTypes(profile: TableProfile): Map<string, string> {
-  return new Map(CATALOG[profile.catalogTable] ?? [])
+  if (profile.kind === 'table') {
+    return new Map(CATALOG[profile.catalogTable] ?? [])
+  }
+  const parser = sentinelFunctions(sentinelCatalog()).find(
+    (candidate) => candidate.name === profile.name,
+  )
+  return new Map(parser?.columns.map((column) => [column.name, column.type]))
+}
+
+// Columns of the table the local hunting engine reads for the profile.
+function localColumns(profile: TableProfile): Set<string> {
+  const columns = logTableCatalog().get(profile.catalogTable) ?? []
+  return new Set(columns.map((column) => column.name))
 }
 
 function namedColumns(profile: TableProfile): string[] {
@@ -21,6 +38,7 @@ function namedColumns(profile: TableProfile): string[] {
     profile.timeColumn,
     ...profile.endpoints.flatMap((side) => [side.ipColumn, side.portColumn]),
     ...profile.hostNameColumns,
+    ...(profile.urlHostColumns ?? []),
     ...profile.urlColumns,
     ...Object.values(profile.hashColumns).flat(),
     ...Object.values(profile.exclusionColumns),
@@ -40,6 +58,23 @@ describe('TABLE_PROFILES', () => {
     test(`${profile.name} columns are in the catalog`, () => {
       assert.deepEqual(
         namedColumns(profile).filter((column) => !types.has(column)),
+        [],
+      )
+    })
+
+    test(`${profile.name} columns are in the local table`, () => {
+      const local = localColumns(profile)
+      assert.deepEqual(
+        namedColumns(profile).filter((column) => !local.has(column)),
+        [],
+      )
+    })
+
+    test(`${profile.name} URL host columns are name columns`, () => {
+      assert.deepEqual(
+        (profile.urlHostColumns ?? []).filter(
+          (column) => !profile.hostNameColumns.includes(column),
+        ),
         [],
       )
     })
@@ -86,8 +121,12 @@ describe('TABLE_PROFILES', () => {
       (profile) => profile.kind === 'asim-parser',
     )
     assert.deepEqual(
-      asim.map((profile) => profile.parserFilters?.startTime),
-      ['starttime'],
+      asim.map((profile) => [profile.name, profile.parserFilters?.startTime]),
+      [
+        ['_Im_Dns', 'starttime'],
+        ['_Im_NetworkSession', 'starttime'],
+        ['_Im_WebSession', 'starttime'],
+      ],
     )
   })
 })

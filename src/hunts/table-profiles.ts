@@ -2,8 +2,9 @@ import type { TableProfile } from './table-profile.ts'
 
 // Every table huntpack hunts in, as data. Adding a table means adding one
 // entry here; the renderers read nothing table-specific from anywhere else.
-// Column names match src/targets/kql/schemas/sentinel-tables.json, which a
-// test checks.
+// Column names match src/targets/kql/schemas/sentinel-tables.json, or for
+// an ASIM parser the result columns the KQL validator declares for it and
+// the native table the local hunting engine reads. A test checks both.
 
 // Connector display names as the Microsoft Sentinel content hub lists them.
 // Sources: Azure-Sentinel repository, Solutions/Common Event Format/Data
@@ -42,7 +43,10 @@ const commonSecurityLog: TableProfile = {
     },
   ],
   logsIpv4MappedIpv6: false,
-  hostNameColumns: ['DestinationHostName'],
+  // CEF `request` (RequestURL) contains the URL of a web request, whose host
+  // a device need not copy into DestinationHostName, so domain hunts read both.
+  hostNameColumns: ['DestinationHostName', 'RequestURL'],
+  urlHostColumns: ['RequestURL'],
   urlColumns: ['RequestURL'],
   // CEF fileHash carries no hash type, so every hash hunt reads it.
   hashColumns: {
@@ -73,14 +77,6 @@ const commonSecurityLog: TableProfile = {
     'Protocol',
     'RequestURL',
   ],
-  notes: {
-    // NOTE: the KQL subset that the local hunting engine reads has no
-    // function that extracts a host from a URL (parse_url, extract), so
-    // RequestURL is not searched for domains.
-    domain:
-      'RequestURL is not searched for the domain, only DestinationHostName; ' +
-      'devices that log the host only inside RequestURL are covered by the url hunts alone.',
-  },
   sources: [
     'https://learn.microsoft.com/azure/azure-monitor/reference/tables/commonsecuritylog',
     'https://learn.microsoft.com/azure/sentinel/connect-cef-syslog-ama',
@@ -286,7 +282,10 @@ const imNetworkSession: TableProfile = {
     },
   ],
   logsIpv4MappedIpv6: false,
-  hostNameColumns: ['DstFQDN'],
+  // The hostname_has_any prefilter reads DstHostname, where the log loader
+  // writes the TLS server name (SNI) of Zeek ssl and Suricata tls. DstFQDN
+  // stays for sources that write the full name there.
+  hostNameColumns: ['DstFQDN', 'DstHostname'],
   urlColumns: [],
   hashColumns: {},
   exclusionColumns: {},
@@ -319,8 +318,122 @@ const imNetworkSession: TableProfile = {
     ipAddressesIpv4Only: true,
     hostNames: 'hostname_has_any',
   },
+  notes: {
+    // vimNetworkSessionNative in Azure/Azure-Sentinel tests hostname_has_any
+    // against SrcHostname and DstHostname only.
+    domain:
+      'The parser prefilter hostname_has_any reads SrcHostname and DstHostname, so a session ' +
+      'whose DstHostname holds only the host label, with the full name in DstFQDN, is not found.',
+  },
   sources: [
     'https://learn.microsoft.com/azure/sentinel/normalization-schema-network',
+    'https://github.com/Azure/Azure-Sentinel/blob/master/Parsers/ASimNetworkSession/Parsers/vimNetworkSessionNative.yaml',
+  ],
+}
+
+const imDns: TableProfile = {
+  name: '_Im_Dns',
+  kind: 'asim-parser',
+  catalogTable: 'ASimDnsActivityLogs',
+  timeColumn: 'TimeGenerated',
+  defenderXdr: false,
+  connectors: ['Any data connector with an ASIM Dns parser'],
+  endpoints: [],
+  logsIpv4MappedIpv6: false,
+  hostNameColumns: ['DnsQuery'],
+  urlColumns: [],
+  hashColumns: {},
+  exclusionColumns: {},
+  triageColumns: [
+    'TimeGenerated',
+    'EventVendor',
+    'EventProduct',
+    'Dvc',
+    'EventType',
+    'EventResultDetails',
+    'SrcIpAddr',
+    'SrcHostname',
+    'DnsQuery',
+    'DnsQueryTypeName',
+    'DnsResponseName',
+  ],
+  // The documented parameter domain_has_any filters DnsQuery with has_any,
+  // subdomains included.
+  parserFilters: {
+    startTime: 'starttime',
+    hostNames: 'domain_has_any',
+  },
+  sources: [
+    'https://learn.microsoft.com/azure/sentinel/normalization-schema-dns',
+  ],
+}
+
+const WEB_SESSION_FILE_NOTE =
+  'The Web Session schema defines FileMD5, FileSHA1 and FileSHA256 for uploaded files, ' +
+  'so whether downloaded files are found depends on the source parser.'
+
+const imWebSession: TableProfile = {
+  name: '_Im_WebSession',
+  kind: 'asim-parser',
+  catalogTable: 'ASimWebSessionLogs',
+  timeColumn: 'TimeGenerated',
+  defenderXdr: false,
+  connectors: ['Any data connector with an ASIM WebSession parser'],
+  endpoints: [],
+  logsIpv4MappedIpv6: false,
+  // The schema names Url the primary destination field of a web session.
+  // HttpHost, taken from the Host header, and DstHostname are optional.
+  hostNameColumns: ['Url', 'HttpHost', 'DstHostname'],
+  urlHostColumns: ['Url'],
+  urlColumns: ['Url'],
+  // The schema defines the File* fields for uploaded files. The log loader
+  // also fills them from Suricata fileinfo, which covers downloads.
+  hashColumns: {
+    md5: ['FileMD5'],
+    sha1: ['FileSHA1'],
+    sha256: ['FileSHA256'],
+  },
+  exclusionColumns: {},
+  triageColumns: [
+    'TimeGenerated',
+    'EventVendor',
+    'EventProduct',
+    'Dvc',
+    'EventType',
+    'EventResult',
+    'EventResultDetails',
+    'SrcIpAddr',
+    'SrcPortNumber',
+    'SrcHostname',
+    'SrcUsername',
+    'DstIpAddr',
+    'DstPortNumber',
+    'DstHostname',
+    'HttpHost',
+    'HttpRequestMethod',
+    'Url',
+    'HttpUserAgent',
+    'FileName',
+  ],
+  // The parser has no host name parameter. The schema page filters web
+  // sessions for a list of domain names with url_has_any, so domain hunts
+  // pass their domains there too.
+  parserFilters: {
+    startTime: 'starttime',
+    hostNames: 'url_has_any',
+    urls: 'url_has_any',
+  },
+  notes: {
+    md5: WEB_SESSION_FILE_NOTE,
+    sha1: WEB_SESSION_FILE_NOTE,
+    sha256: WEB_SESSION_FILE_NOTE,
+    domain:
+      'The parser prefilter url_has_any keeps only sessions whose Url contains the domain, ' +
+      'so a session that names the host only in HttpHost or DstHostname (a web server log ' +
+      'whose Url is a path) is not found.',
+  },
+  sources: [
+    'https://learn.microsoft.com/azure/sentinel/normalization-schema-web',
   ],
 }
 
@@ -363,7 +476,9 @@ export const TABLE_PROFILES: readonly TableProfile[] = [
   deviceFileEvents,
   deviceProcessEvents,
   dnsEvents,
+  imDns,
   imNetworkSession,
+  imWebSession,
   urlClickEvents,
 ]
 

@@ -113,6 +113,8 @@ export async function buildFromState(
 
   // Allow-listed indicators go to the builder with the allow-list, which
   // leaves them out again and lists them in index.json and the READMEs.
+  // NOTE: every stored indicator is loaded into memory, so memory use grows
+  // with the state, expired indicators included; nothing prunes them yet.
   const stored = await store.loadIndicators()
   const candidates = stored
     .filter(

@@ -59,6 +59,21 @@ const INDICATORS: Indicator[] = [
     type: 'domain',
     value: 'evil.example',
   }),
+  indicator({
+    key: 'url|http://download.evil.example/ncsi.txt',
+    type: 'url',
+    value: 'http://download.evil.example/ncsi.txt',
+    url: {
+      scheme: 'http',
+      host: 'download.evil.example',
+      pathAndQuery: '/ncsi.txt',
+    },
+  }),
+  indicator({
+    key: 'md5|0123456789abcdef0123456789abcdef',
+    type: 'md5',
+    value: '0123456789abcdef0123456789abcdef',
+  }),
 ]
 
 async function fixtureLines(relative: string): Promise<string[]> {
@@ -147,6 +162,7 @@ async function plantLogs(
 
   const cef = await fixtureLines('logs-cef/cribl-cef-syslog-samples.log')
   const cefFile = path.join(dir, 'cef.log')
+  const netScalerUrl = 'request=http://vpx247.example.net/FFC/'
   await writeFile(
     cefFile,
     [
@@ -157,12 +173,102 @@ async function plantLogs(
       ),
       plant(cef[11]!, 'dhost=AAA0056', 'dhost=Sub.EVIL.example.'),
       plant(cef[11]!, 'dhost=AAA0056', 'dhost=notevil.example'),
+      // The domain hunt reads the host of RequestURL: with user info and a
+      // port it matches, inside the path or as a prefix of another name not.
+      plant(
+        cef[1]!,
+        netScalerUrl,
+        'request=https://user:pw@Files.EVIL.example:8443/FFC/',
+      ),
+      plant(
+        cef[2]!,
+        netScalerUrl,
+        'request=http://evil.example.attacker.test/',
+      ),
+      plant(
+        cef[3]!,
+        netScalerUrl,
+        'request=http://vpx247.example.net/evil.example/',
+      ),
     ].join('\n') + '\n',
   )
   files.push(cefFile)
   expected.push(
     `CommonSecurityLog ${cefFile}:1 203.0.113.9:8080 true`,
     `CommonSecurityLog ${cefFile}:2 evil.example null`,
+    `CommonSecurityLog ${cefFile}:4 evil.example null`,
+  )
+
+  // Zeek http: the host names the domain and the URL is an indicator; the
+  // next line has the domain in its path only.
+  const http = await fixtureLines('logs-zeek/trickbot-2018-11-09-http.log')
+  const httpFile = path.join(dir, 'http.log')
+  await writeFile(
+    httpFile,
+    [
+      ...http.slice(0, 8),
+      plant(http[8]!, '\twww.msftncsi.com\t', '\tDownload.EVIL.example\t'),
+      plant(http[9]!, '\t/sun.sets\t', '\t/evil.example/sun.sets\t'),
+      http[10]!,
+    ].join('\n') + '\n',
+  )
+  files.push(httpFile)
+  expected.push(
+    `ASimWebSessionLogs ${httpFile}:9 evil.example null`,
+    `ASimWebSessionLogs ${httpFile}:9 http://Download.EVIL.example/ncsi.txt null`,
+  )
+
+  // Zeek dns: a subdomain query is found in both DNS tables, a name that
+  // only ends with the domain's letters is not.
+  const dns = await fixtureLines('logs-zeek/trickbot-2018-11-09-dns.log')
+  const dnsFile = path.join(dir, 'dns.log')
+  const ldapQuery = '_ldap._tcp.dc._msdcs.bansheetree.net'
+  await writeFile(
+    dnsFile,
+    [
+      ...dns.slice(0, 8),
+      plant(dns[8]!, ldapQuery, 'C2.Evil.Example'),
+      plant(dns[9]!, ldapQuery, 'notevil.example'),
+    ].join('\n') + '\n',
+  )
+  files.push(dnsFile)
+  expected.push(
+    `DnsEvents ${dnsFile}:9 evil.example null`,
+    `ASimDnsActivityLogs ${dnsFile}:9 evil.example null`,
+  )
+
+  // Suricata tls: the server name (SNI) of the third event.
+  const tls = await fixtureLines('logs-suricata/fever-alertify-input-eve.json')
+  const tlsFile = path.join(dir, 'tls.json')
+  await writeFile(
+    tlsFile,
+    [
+      tls[0]!,
+      tls[1]!,
+      plant(tls[2]!, '"sni":"example.com"', '"sni":"Www.Evil.Example"'),
+    ].join('\n') + '\n',
+  )
+  files.push(tlsFile)
+  expected.push(`ASimNetworkSessionLogs ${tlsFile}:3 evil.example null`)
+
+  // Suricata fileinfo: the MD5 of a file seen in a web session.
+  const fileinfo = await fixtureLines('logs-suricata/fever-jsonparse-eve.json')
+  const fileinfoFile = path.join(dir, 'fileinfo.json')
+  await writeFile(
+    fileinfoFile,
+    [
+      fileinfo[0]!,
+      plant(
+        fileinfo[1]!,
+        '"md5":"8d81d793b28b098e8623d47bae23cf44"',
+        '"md5":"0123456789abcdef0123456789abcdef"',
+      ),
+      fileinfo[2]!,
+    ].join('\n') + '\n',
+  )
+  files.push(fileinfoFile)
+  expected.push(
+    `ASimWebSessionLogs ${fileinfoFile}:2 0123456789abcdef0123456789abcdef null`,
   )
 
   const mdeText = await readFile(

@@ -1,16 +1,15 @@
-import { mkdtemp } from 'node:fs/promises'
-import { rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-
-import type { DuckDBConnection } from '@duckdb/node-api'
+import type {
+  DuckDBAppender,
+  DuckDBConnection,
+  DuckDBDataChunk,
+} from '@duckdb/node-api'
 
 import {
   cellConverter,
   INVALID,
   type CellConverter,
 } from './cell-conversion.ts'
-import { CSV_DELIMITER, CsvStagingFile } from './csv-staging-file.ts'
+import { DataChunkBuilder, type ColumnStorage } from './data-chunk-builder.ts'
 import {
   duckDbType,
   logTableCatalog,
@@ -28,15 +27,6 @@ export const PARTS_TABLE = 'huntpack_log_parts'
 const PART_PREFIX = 'huntpack_log_part_'
 const FILE_ID_COLUMN = '_SourceFileId'
 
-// A part's staging file is loaded into DuckDB once it holds this much. It
-// bounds the temporary disk space per part, and larger batches saved no
-// measurable CPU time on the Zeek conn benchmark.
-const LOAD_BATCH_BYTES = 64 << 20
-
-// DuckDB's default max_line_size for read_csv (2 MiB in DuckDB 1.5); a
-// batch with a longer row raises it for that batch.
-const DEFAULT_MAX_LINE_BYTES = 2 << 20
-
 /** Called for a value that its column's type cannot hold. */
 export type InvalidValueHandler = (
   column: string,
@@ -44,33 +34,41 @@ export type InvalidValueHandler = (
   line: number,
 ) => void
 
+function columnStorage(kqlType: KqlType): ColumnStorage {
+  switch (kqlType) {
+    case 'int':
+      return 'integer'
+    case 'long':
+      return 'bigint'
+    case 'real':
+    case 'decimal':
+      return 'double'
+    case 'bool':
+      return 'boolean'
+    case 'datetime':
+      return 'timestamp'
+    case 'timespan':
+      return 'interval'
+    default:
+      // Dynamic values are stored as text and cast to JSON by the view.
+      return 'varchar'
+  }
+}
+
 function storageType(kqlType: KqlType): string {
   return kqlType === 'dynamic' ? 'VARCHAR' : duckDbType(kqlType)
 }
 
-/** The type that read_csv gives a staged column; see `cellConverter`. */
-function stagingType(kqlType: KqlType): string {
-  if (kqlType === 'datetime' || kqlType === 'timespan') return 'BIGINT'
-  return storageType(kqlType)
-}
-
-/** Converts a staged column to its storage type in the load's SELECT. */
-function loadExpression(kqlType: KqlType, column: string): string {
-  if (kqlType === 'datetime') return `make_timestamp(${column})`
-  if (kqlType === 'timespan') return `to_microseconds(${column})`
-  return column
-}
-
 /**
  * One physical table holding the rows of one log table with one column
- * set. Rows are written as text to a staging CSV file, which DuckDB's CSV
- * reader loads in batches: that costs no native call per value, which
- * DuckDB's vector API needs for every string.
+ * set. Rows are collected by a DataChunkBuilder and appended a data chunk
+ * of 2048 rows at a time.
  */
 class PartWriter {
   private readonly converters: CellConverter[]
-  private readonly fields: string[]
-  readonly staging: CsvStagingFile
+  private readonly builder: DataChunkBuilder
+  private pending: DuckDBDataChunk[] = []
+  appender: DuckDBAppender | undefined
 
   constructor(
     readonly name: string,
@@ -79,21 +77,23 @@ class PartWriter {
     readonly constants: Readonly<Record<string, CellValue>>,
     referenceMicros: () => number,
     public exists: boolean,
-    stagingDirectory: string,
   ) {
     this.converters = columns.map((c) =>
       cellConverter(c.kqlType, referenceMicros),
     )
-    this.fields = new Array<string>(columns.length + 2).fill('')
-    this.staging = new CsvStagingFile(join(stagingDirectory, `${name}.csv`))
+    // Line numbers are stored as INTEGER (a file of 2^31 lines is over 2 GB)
+    // and widened to BIGINT by the view.
+    this.builder = new DataChunkBuilder([
+      ...columns.map((c) => columnStorage(c.kqlType)),
+      'integer',
+      'integer',
+    ])
   }
 
   createSql(): string {
     const columns = this.columns.map(
       (c) => `${sqlIdentifier(c.name)} ${storageType(c.kqlType)}`,
     )
-    // Line numbers are stored as INTEGER (a file of 2^31 lines is over
-    // 2 GB) and widened to BIGINT by the view.
     columns.push(
       `${sqlIdentifier(FILE_ID_COLUMN)} INTEGER`,
       `${sqlIdentifier(SOURCE_LINE_COLUMN)} INTEGER`,
@@ -107,61 +107,34 @@ class PartWriter {
     line: number,
     onInvalid: InvalidValueHandler,
   ): void {
-    const fields = this.fields
+    const builder = this.builder
     const count = this.columns.length
     for (let i = 0; i < count; i++) {
       const name = this.columns[i]!.name
       const value = row[name]
-      let cell = value == null ? null : this.converters[i]!(value)
-      if (cell === INVALID) {
+      let converted = value == null ? null : this.converters[i]!(value)
+      if (converted === INVALID) {
         onInvalid(name, value, line)
-        cell = null
+        converted = null
       }
-      fields[i] = cell ?? ''
+      builder.set(i, converted)
     }
-    fields[count] = String(fileId)
-    fields[count + 1] = String(line)
-    // join builds one flat string; += would build a tree of parts that
-    // costs more to copy into the file buffer and to collect.
-    this.staging.append(fields.join(CSV_DELIMITER))
+    builder.set(count, fileId)
+    builder.set(count + 1, line)
+    if (builder.endRow()) this.finishChunk()
   }
 
-  /** Returns the statement that appends the staged rows to the part table. */
-  loadSql(): string {
-    const staged = this.columns.map((c, i) => ({
-      name: `c${i}`,
-      type: stagingType(c.kqlType),
-      select: loadExpression(c.kqlType, `c${i}`),
-    }))
-    staged.push(
-      { name: 'file_id', type: 'INTEGER', select: 'file_id' },
-      { name: 'line', type: 'INTEGER', select: 'line' },
-    )
-    const types = staged.map((c) => `${c.name}: '${c.type}'`).join(', ')
-    const maxLineBytes = Math.max(
-      DEFAULT_MAX_LINE_BYTES,
-      this.staging.maxRowBytes() + 1,
-    )
-    // Every option is explicit, so nothing is sniffed from the data: the
-    // quote and escape are both ", and an unquoted empty field is NULL.
-    const options = [
-      `delim = ${sqlStringLiteral(CSV_DELIMITER)}`,
-      `quote = '"'`,
-      `escape = '"'`,
-      `new_line = '\\n'`,
-      `nullstr = ''`,
-      'header = false',
-      'auto_detect = false',
-      `max_line_size = ${maxLineBytes}`,
-      `columns = {${types}}`,
-    ]
-    // NOTE: read_csv expands *, ? and [ in the path as a glob, so a
-    // temporary directory whose path contains them cannot be loaded from.
-    return (
-      `INSERT INTO ${sqlIdentifier(this.name)} ` +
-      `SELECT ${staged.map((c) => c.select).join(', ')} ` +
-      `FROM read_csv(${sqlStringLiteral(this.staging.path)}, ${options.join(', ')})`
-    )
+  /** Closes the current chunk and appends it, or queues it until the table exists. */
+  finishChunk(): void {
+    if (this.builder.rows === 0) return
+    const chunk = this.builder.build()
+    if (this.appender) this.appender.appendDataChunk(chunk)
+    else this.pending.push(chunk)
+  }
+
+  appendPending(): void {
+    for (const chunk of this.pending) this.appender!.appendDataChunk(chunk)
+    this.pending = []
   }
 }
 
@@ -191,30 +164,11 @@ export class DuckDbLogStore {
   private nextPartNumber = 1
   private referenceMicros = 0
 
-  private constructor(
-    private readonly connection: DuckDBConnection,
-    private readonly stagingDirectory: string,
-  ) {}
+  private constructor(private readonly connection: DuckDBConnection) {}
 
-  /**
-   * Opens the store, reading the parts and files of earlier loads, and
-   * creates a directory under `os.tmpdir()` for the staging files, which
-   * `finish` and `abandon` remove.
-   */
+  /** Opens the store, reading the parts and files of earlier loads. */
   static async open(connection: DuckDBConnection): Promise<DuckDbLogStore> {
-    const directory = await mkdtemp(join(tmpdir(), 'huntpack-load-'))
-    const store = new DuckDbLogStore(connection, directory)
-    try {
-      await store.readRegistry()
-    } catch (error) {
-      store.abandon()
-      throw error
-    }
-    return store
-  }
-
-  private async readRegistry(): Promise<void> {
-    const connection = this.connection
+    const store = new DuckDbLogStore(connection)
     await connection.run(
       `CREATE TABLE IF NOT EXISTS ${FILES_TABLE} (file_id INTEGER, path VARCHAR)`,
     )
@@ -225,7 +179,7 @@ export class DuckDbLogStore {
       `SELECT path FROM ${FILES_TABLE} ORDER BY file_id`,
     )
     for (const row of files.getRowObjectsJson())
-      this.files.push(String(row['path']))
+      store.files.push(String(row['path']))
     const parts = await connection.runAndReadAll(`SELECT * FROM ${PARTS_TABLE}`)
     const catalog = logTableCatalog()
     for (const row of parts.getRowObjectsJson() as unknown as StoredPart[]) {
@@ -240,14 +194,14 @@ export class DuckDbLogStore {
         row.log_table,
         columns,
         constants,
-        () => this.referenceMicros,
+        () => store.referenceMicros,
         true,
-        this.stagingDirectory,
       )
-      this.parts.set(partKey(row.log_table, names, constants), writer)
+      store.parts.set(partKey(row.log_table, names, constants), writer)
       const number = Number(row.part_table.slice(PART_PREFIX.length))
-      if (number >= this.nextPartNumber) this.nextPartNumber = number + 1
+      if (number >= store.nextPartNumber) store.nextPartNumber = number + 1
     }
+    return store
   }
 
   /** Registers a source file and returns its id for `write`. */
@@ -301,18 +255,15 @@ export class DuckDbLogStore {
       constants,
       () => this.referenceMicros,
       false,
-      this.stagingDirectory,
     )
     this.parts.set(key, writer)
     return writer
   }
 
-  /**
-   * Creates the tables of new parts, and loads each staging file that has
-   * reached the batch size.
-   */
+  /** Creates the tables and appenders of new parts and appends their queued chunks. */
   async settle(): Promise<void> {
     for (const part of this.parts.values()) {
+      if (part.appender) continue
       if (!part.exists) {
         await this.connection.run(part.createSql())
         await this.connection.run(
@@ -327,41 +278,32 @@ export class DuckDbLogStore {
         )
         part.exists = true
       }
-      if (part.staging.bytes >= LOAD_BATCH_BYTES) await this.load(part)
+      part.appender = await this.connection.createAppender(part.name)
+      part.appendPending()
     }
   }
 
-  /** Loads every staged row, rebuilds the views and removes the staging files. */
+  /** Appends every unfinished chunk, closes the appenders and rebuilds the views. */
   async finish(): Promise<void> {
+    for (const part of this.parts.values()) part.finishChunk()
     await this.settle()
-    for (const part of this.parts.values()) await this.load(part)
+    for (const part of this.parts.values()) {
+      if (!part.appender) continue
+      part.appender.flushSync()
+      part.appender.closeSync()
+      part.appender = undefined
+    }
     for (const [table, columns] of logTableCatalog()) {
       await this.connection.run(this.viewSql(table, columns))
     }
-    this.removeStagingDirectory()
   }
 
-  /**
-   * Removes the staging files after a failed load. Rows loaded before the
-   * failure stay in their part tables.
-   */
+  /** Closes the appenders without flushing, after a failed load. */
   abandon(): void {
-    for (const part of this.parts.values()) part.staging.reset()
-    this.removeStagingDirectory()
-  }
-
-  private async load(part: PartWriter): Promise<void> {
-    if (part.staging.rows === 0) return
-    part.staging.flush()
-    if (process.env.HP_KEEP) { (await import('node:fs')).copyFileSync(part.staging.path, process.env.HP_KEEP); console.error(part.loadSql()) } // TEMPPROBE
-    const c0 = process.cpuUsage(); const w0 = performance.now() // TEMPPROBE
-    await this.connection.run(part.loadSql())
-    const c1 = process.cpuUsage(c0); (globalThis as any).__loadCpu = ((globalThis as any).__loadCpu ?? 0) + c1.user + c1.system; (globalThis as any).__loadWall = ((globalThis as any).__loadWall ?? 0) + performance.now() - w0; console.error('load', part.staging.rows, part.staging.bytes, ((c1.user + c1.system)/1e6).toFixed(2)) // TEMPPROBE
-    part.staging.reset()
-  }
-
-  private removeStagingDirectory(): void {
-    rmSync(this.stagingDirectory, { recursive: true, force: true })
+    for (const part of this.parts.values()) {
+      part.appender?.closeSync()
+      part.appender = undefined
+    }
   }
 
   private viewSql(

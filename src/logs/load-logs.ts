@@ -104,10 +104,8 @@ interface FileState {
  *
  * Each file's format is detected from its content first, so an unknown
  * format fails before anything is loaded. Files are then streamed line by
- * line (never held whole in memory). Mapped rows go to one CSV staging file
- * per part table in a directory under `os.tmpdir()`, which DuckDB loads in
- * batches of up to 64 MiB, and the directory is removed at the end, on
- * error too. Every catalog table ends up as a view with all its catalog columns
+ * line (never held whole in memory) and appended in data chunks of 2048
+ * rows. Every catalog table ends up as a view with all its catalog columns
  * in catalog order plus `_SourceFile` (the path as given) and `_SourceLine`
  * (1-based line of the record's first line). A table with no rows still
  * exists and returns nothing. The views read narrow tables named

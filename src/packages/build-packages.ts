@@ -26,7 +26,7 @@ export interface QueryProblem {
   excerpt: string
 }
 
-// Longest excerpt of query text an error message quotes.
+// Maximum length of the query excerpt an error message quotes.
 const MAX_EXCERPT = 60
 
 /**

@@ -5,13 +5,17 @@ import type { PackageBuildStages } from './build-packages.ts'
 
 /**
  * Returns the stages of a real build: the KQL hunt renderer with the given
- * lookback (a KQL timespan such as `14d`), Microsoft's Kusto parser
- * checking each query against the Sentinel table catalog, and the analytics
- * rules, watchlist, ARM template and Defender XDR detections of each family.
+ * lookback (a KQL timespan such as `14d`), and Microsoft's Kusto parser
+ * checking each query against the Sentinel table catalog. The last stage
+ * builds each family's analytics rules, watchlist, ARM template and
+ * Defender XDR detections.
  */
 export function createBuildStages(
   lookback: string,
-): Pick<PackageBuildStages, 'buildFamilyHunts' | 'validateQuery' | 'buildDeployContent'> {
+): Pick<
+  PackageBuildStages,
+  'buildFamilyHunts' | 'validateQuery' | 'buildDeployContent'
+> {
   return {
     buildFamilyHunts: (family) =>
       buildFamilyHunts(family.name, family.indicators, { lookback }),

@@ -1,7 +1,7 @@
 import { compareCodeUnits } from './compare-code-units.ts'
 
-// Folder names that Windows reserves in every directory, whatever the
-// extension ("Naming Files, Paths, and Namespaces", Microsoft Learn).
+// Device names that Windows reserves in every directory, with or without an
+// extension, so no folder can have them.
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/
 
 // Keeps folder names short enough for deep output paths on Windows, where
@@ -32,8 +32,8 @@ export function slugifyFamilyName(name: string): string {
  * Assigns each family name a unique folder name. Names are taken in
  * code-unit order, so the result depends only on the set of names, not on
  * feed order. A name keeps its plain slug unless an earlier name already
- * took it, in which case it gets the first free `-2`, `-3`, ... suffix that
- * no other name's plain slug uses either. Returns a map from name to slug.
+ * took it. Then it gets the first free `-2`, `-3`, ... suffix that no other
+ * name's plain slug uses either. Returns a map from name to slug.
  */
 export function assignFamilySlugs(
   names: Iterable<string>,

@@ -6,7 +6,10 @@ import type {
 } from '../indicators/indicator.ts'
 import type { SuppressedIndicator } from './allowlisted-indicators.ts'
 import { countObservables } from './family-indicators.ts'
-import { deployIndexEntry, type DeployIndexEntry } from '../deploy/deploy-summary.ts'
+import {
+  deployIndexEntry,
+  type DeployIndexEntry,
+} from '../deploy/deploy-summary.ts'
 import { queryFileText, type FamilyPackage } from './family-package.ts'
 import type { Observable } from '../hunts/observable.ts'
 

@@ -147,15 +147,15 @@ const STAGE_LABELS = {
 }
 
 /**
- * Runs `huntpack build`: reads the feeds (the bundled sample when `feeds` is
- * empty), leaves out what the allow-list covers, builds and checks every
- * family's hunting queries, writes the package tree to `options.out` in one
- * step, and prints a summary.
+ * Runs `huntpack build`. It reads the feeds, or the bundled sample when
+ * `feeds` is empty, and leaves out what the allow-list covers. Then it
+ * builds and checks every family's hunting queries, writes the package tree
+ * to `options.out` in one step, and prints a summary.
  *
  * @throws AllowlistFileError when an allow-list file is unreadable or invalid.
  * @throws FeedError when a feed file is missing or invalid.
- * @throws QueryValidationError when any query has a KQL error; nothing is
- *   written then.
+ * @throws QueryValidationError when any query has a KQL error or warning;
+ *   nothing is written then.
  * @throws OutputDirectoryError when `options.out` is a file, or a non-empty
  *   folder that huntpack did not write.
  */

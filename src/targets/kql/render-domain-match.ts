@@ -1,6 +1,7 @@
 import type { Indicator } from '../../indicators/indicator.ts'
 import type { TableProfile } from '../../hunts/table-profile.ts'
 import { kqlString } from './kql-literal.ts'
+import { urlHostExpression } from './url-host-pattern.ts'
 import {
   anyOf,
   caseOf,
@@ -18,9 +19,11 @@ const TRAILING_DOT = '@"\\."'
 
 /**
  * Renders a `domain` hunt that matches the domain and its subdomains. Each
- * name column is lower-cased and stripped of a trailing dot, then must equal
- * an indicator domain `d` or end with `.d`, so `evil.com` matches
- * `a.evil.com` but not `notevil.com` or `evil.com.attacker.example`. A
+ * name column, or the host of each URL column (see `URL_HOST_PATTERN`), is
+ * lower-cased and stripped of a trailing dot. It must then equal an
+ * indicator domain `d` or end with `.d`. So `evil.com` matches `a.evil.com`
+ * and `https://user@A.evil.com:8443/x`, but not `notevil.com`,
+ * `evil.com.attacker.example` or `https://attacker.example/evil.com`. A
  * `has_any` prefilter on the raw column uses the term index first.
  * `MatchedIndicator` is the indicator domain, not the logged name.
  */
@@ -30,13 +33,16 @@ export function renderDomainMatch(
 ): MatchQuery {
   const domains = distinct(indicators.map((indicator) => indicator.value))
   const columns = profile.hostNameColumns
+  const urlColumns = new Set(profile.urlHostColumns ?? [])
   const hostNames = profile.parserFilters?.hostNames
+  const hostOf = (column: string) =>
+    urlColumns.has(column) ? urlHostExpression(column) : column
 
   const stages = [
     `where ${anyOf(columns.map((column) => `isnotempty(${column}) and ${column} has_any (${DOMAIN_LIST})`))}`,
     ...columns.map(
       (column) =>
-        `extend ${column}Host = trim_end(${TRAILING_DOT}, tolower(${column}))`,
+        `extend ${column}Host = trim_end(${TRAILING_DOT}, tolower(${hostOf(column)}))`,
     ),
     ...columns.map(
       (column) =>

@@ -133,7 +133,7 @@ function matchPhrase(subject: HuntSubject): string {
     case 'ip':
       return `the address in ${columns} equals an indicator`
     case 'domain':
-      return `${columns} is an indicator domain or a subdomain of one`
+      return `${domainColumns(subject)} is an indicator domain or a subdomain of one`
     case 'url':
       return `${columns} is an indicator URL, with or without its scheme, ignoring case`
     case 'md5':
@@ -141,6 +141,16 @@ function matchPhrase(subject: HuntSubject): string {
     case 'sha256':
       return `${columns} is an indicator ${HASH_NAMES[subject.observable]} hash, ignoring case`
   }
+}
+
+// Names the columns of a domain hunt, a URL column as `the host of Url`.
+function domainColumns(subject: HuntSubject): string {
+  const urlColumns = new Set(subject.profile.urlHostColumns ?? [])
+  return subject.matchColumns
+    .map((column) =>
+      urlColumns.has(column) ? `the host of ${column}` : column,
+    )
+    .join(' or ')
 }
 
 function feedNames(

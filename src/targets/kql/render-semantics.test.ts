@@ -279,6 +279,171 @@ describe('domain and subdomains', () => {
   })
 })
 
+describe('domain in the host of RequestURL', () => {
+  const spec: HuntSpec = {
+    family: 'Test',
+    table: 'CommonSecurityLog',
+    observable: 'domain',
+  }
+  const indicators = [testIndicator({ type: 'domain', value: 'evil.com' })]
+  // [RequestURL, expected match]
+  const cases: Array<[string, boolean]> = [
+    ['http://evil.com/a', true],
+    ['https://user:pw@Sub.EVIL.com:8443/x?y=1#z', true],
+    ['evil.com:8080/path', true],
+    ['a.evil.com', true],
+    ['HTTPS://A.B.Evil.Com./', true],
+    ['//cdn.evil.com/lib.js', true],
+    ['http://notevil.com/', false],
+    ['http://evil.com.attacker.example/', false],
+    ['https://attacker.example/evil.com', false],
+    ['http://evil.com@attacker.example/', false],
+    ['https://attacker.example/?next=http://evil.com/', false],
+    ['http://[2001:db8::1]:8080/evil.com', false],
+    ['/evil.com/index.html', false],
+    ['', false],
+  ]
+  const result = run(
+    spec,
+    indicators,
+    cases.map(([RequestURL]) => ({ DestinationHostName: '', RequestURL })),
+  )
+
+  test('matches the host of the URL only', () => {
+    assert.deepEqual(
+      result.map((row) => row.RequestURL),
+      cases.filter(([, match]) => match).map(([url]) => url),
+    )
+  })
+
+  test('reports RequestURL and the domain', () => {
+    assert.deepEqual(
+      [
+        ...new Set(
+          result.map((row) => `${row.MatchedColumn} ${row.MatchedIndicator}`),
+        ),
+      ],
+      ['RequestURL evil.com'],
+    )
+  })
+
+  test('host name column is reported first', () => {
+    const [row] = run(spec, indicators, [
+      { DestinationHostName: 'evil.com', RequestURL: 'http://evil.com/' },
+    ])
+    assert.equal(row.MatchedColumn, 'DestinationHostName')
+  })
+
+  test('clause extracts the host before comparing', () => {
+    assert.match(
+      textOf(spec, indicators),
+      /\| extend RequestURLHost = trim_end\(@"\\\.", tolower\(extract\(@"\^[^"]+", 1, RequestURL\)\)\)\n/,
+    )
+  })
+})
+
+describe('domain in _Im_WebSession', () => {
+  const spec: HuntSpec = {
+    family: 'Test',
+    table: '_Im_WebSession',
+    observable: 'domain',
+  }
+  const indicators = [testIndicator({ type: 'domain', value: 'evil.com' })]
+  const rows: Row[] = [
+    { Url: 'http://c2.evil.com:8080/gate.php', HttpHost: 'c2.evil.com:8080' },
+    // A proxy that logs the address in Url and the name in the Host header.
+    { Url: 'http://198.51.100.7/evil.com/gate', HttpHost: 'c2.evil.com' },
+    { Url: 'http://notevil.com/evil.com', HttpHost: 'notevil.com' },
+    {
+      Url: 'http://x.example/',
+      HttpHost: 'x.example',
+      DstHostname: 'Evil.com',
+    },
+  ]
+  const result = run(spec, indicators, rows)
+
+  test('reports the column that holds the host', () => {
+    assert.deepEqual(
+      result.map((row) => [row.MatchedColumn, row.MatchedIndicator]),
+      [
+        ['Url', 'evil.com'],
+        ['HttpHost', 'evil.com'],
+        ['DstHostname', 'evil.com'],
+      ],
+    )
+  })
+
+  test('parser call prefilters on Url', () => {
+    assert.match(
+      textOf(spec, indicators),
+      /\n_Im_WebSession\(starttime=ago\(lookback\), url_has_any=ioc_domains\)\n/,
+    )
+  })
+})
+
+describe('domain in _Im_Dns', () => {
+  const spec: HuntSpec = {
+    family: 'Test',
+    table: '_Im_Dns',
+    observable: 'domain',
+  }
+  const indicators = [testIndicator({ type: 'domain', value: 'evil.com' })]
+  const queries = [
+    'c2.EVIL.com.',
+    'evil.com',
+    'notevil.com',
+    'evil.com.example',
+  ]
+  const result = run(
+    spec,
+    indicators,
+    queries.map((DnsQuery) => ({ DnsQuery })),
+  )
+
+  test('matches the domain and subdomains only', () => {
+    assert.deepEqual(
+      result.map((row) => row.DnsQuery),
+      ['c2.EVIL.com.', 'evil.com'],
+    )
+  })
+
+  test('parser call prefilters on the domain', () => {
+    assert.match(
+      textOf(spec, indicators),
+      /\n_Im_Dns\(starttime=ago\(lookback\), domain_has_any=ioc_domains\)\n/,
+    )
+  })
+})
+
+describe('url in _Im_WebSession', () => {
+  const spec: HuntSpec = {
+    family: 'Test',
+    table: '_Im_WebSession',
+    observable: 'url',
+  }
+  const indicators = [
+    testIndicator({ type: 'url', value: 'http://evil.com/gate.php' }),
+  ]
+
+  test('whole URL matches, ignoring case', () => {
+    const result = run(spec, indicators, [
+      { Url: 'HTTP://EVIL.COM/gate.php' },
+      { Url: 'http://evil.com/gate.php?id=1' },
+    ])
+    assert.deepEqual(
+      result.map((row) => row.Url),
+      ['HTTP://EVIL.COM/gate.php'],
+    )
+  })
+
+  test('parser call prefilters on the URLs', () => {
+    assert.match(
+      textOf(spec, indicators),
+      /\n_Im_WebSession\(starttime=ago\(lookback\), url_has_any=ioc_urls\)\n/,
+    )
+  })
+})
+
 describe('url', () => {
   const spec: HuntSpec = {
     family: 'Test',

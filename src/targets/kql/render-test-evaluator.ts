@@ -3,7 +3,9 @@
 // keeps. It supports only the operators and functions the renderers use, with
 // Kusto's semantics for them: string comparisons by `startswith`,
 // `endswith`, `has_any`, `=~` and `in~` ignore case, `in` and `==` do not,
-// and `has_any` matches whole terms. The time filter is not evaluated.
+// and `has_any` matches whole terms. `extract()` runs its RE2 pattern as a
+// JavaScript regular expression, which reads the renderers' one pattern
+// (URL_HOST_PATTERN) the same way. The time filter is not evaluated.
 
 /** One log row: column name to value; a missing column is null. */
 export type Row = Record<string, string | number | boolean | null | undefined>
@@ -279,6 +281,11 @@ const FUNCTIONS = new Map<string, (args: Value[]) => Value>([
     'trim_end',
     ([pattern, a]) =>
       (text(a) ?? '').replace(new RegExp(`(${text(pattern)})+$`), ''),
+  ],
+  [
+    'extract',
+    ([pattern, group, a]) =>
+      new RegExp(text(pattern)!).exec(text(a) ?? '')?.[Number(group)] ?? '',
   ],
   ['iff', ([condition, a, b]) => (condition === true ? a : b)],
   [

@@ -18,6 +18,8 @@ const HASH_LIST = 'ioc_hashes'
  * Renders a `url` hunt: a case-insensitive exact match of the whole URL,
  * with and without its scheme and with and without the `/` of an empty
  * path. It never matches on the host alone, which is the domain hunts' job.
+ * An ASIM parser with a URL parameter gets the same list as its `has_any`
+ * prefilter, which every URL equal to a listed form passes.
  */
 export function renderUrlMatch(
   profile: TableProfile,
@@ -27,7 +29,10 @@ export function renderUrlMatch(
     const { canonical, alternates } = urlForms(indicator)
     return [canonical, ...alternates]
   })
-  return exactMatch(profile, 'url', URL_LIST, distinct(forms))
+  const match = exactMatch(profile, 'url', URL_LIST, distinct(forms))
+  const urls = profile.parserFilters?.urls
+  if (urls === undefined) return match
+  return { ...match, parserArguments: [`${urls}=${URL_LIST}`] }
 }
 
 /**
