@@ -90,6 +90,6 @@ export async function makeBenchLog(
     if (!out.write(text))
       await new Promise((resolve) => out.once('drain', resolve))
   }
-  await new Promise((resolve) => out.end(resolve))
+  await new Promise<void>((resolve) => out.end(() => resolve()))
   return { bytes: (await stat(target)).size, rows, planted }
 }

@@ -207,9 +207,9 @@ export function savedSearchResource(query: HuntingQueryResource): ArmResource {
   }
 }
 
-// NOTE: Microsoft documents no rule for deploying `rawContent` to a
-// watchlist that already has items; delete the watchlist before
-// redeploying to be sure that removed indicators are gone.
+// NOTE: Microsoft does not document what deploying `rawContent` does to a
+// watchlist that already has items. Delete the watchlist before
+// redeploying, so that removed indicators are surely gone.
 /** Returns a watchlist resource whose items are the CSV text. */
 export function watchlistResource(watchlist: WatchlistResource): ArmResource {
   return {

@@ -18,7 +18,7 @@ export function decodeFeedText(bytes: Uint8Array, source: FeedSource): string {
       'unknown-format',
       source,
       'not UTF-8 text and not a ZIP archive',
-      'Pass a ThreatFox JSON, CSV or ZIP export, or an API response saved as JSON',
+      'Pass a UTF-8 feed: a ThreatFox, URLhaus or Feodo Tracker export, a STIX 2.1 bundle, a MISP event, free text, or a ZIP of one of these',
       { cause: error },
     )
   }

@@ -134,7 +134,7 @@ test('content binary data', () => {
   assertFeedError(
     new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe]),
     'unknown-format',
-    'feed.bin: not UTF-8 text and not a ZIP archive. Pass a ThreatFox JSON, CSV or ZIP export, or an API response saved as JSON',
+    'feed.bin: not UTF-8 text and not a ZIP archive. Pass a UTF-8 feed: a ThreatFox, URLhaus or Feodo Tracker export, a STIX 2.1 bundle, a MISP event, free text, or a ZIP of one of these',
   )
 })
 

@@ -102,7 +102,13 @@ class ColumnBuffer {
     this.validity[row >> 3]! &= ~(1 << (row & 7))
     this.hasNull = true
     // An empty inline string, so no row holds bytes of an earlier chunk.
-    if (this.storage === 'varchar') this.int32.fill(0, row * 4, row * 4 + 4)
+    if (this.storage === 'varchar') {
+      const word = row * 4
+      this.int32[word] = 0
+      this.int32[word + 1] = 0
+      this.int32[word + 2] = 0
+      this.int32[word + 3] = 0
+    }
   }
 
   set(row: number, value: ChunkValue): void {
@@ -147,7 +153,10 @@ class ColumnBuffer {
     const length = value.length
     if (length <= INLINE_STRING_BYTES) {
       const start = row * 16 + 4
-      this.int32.fill(0, row * 4 + 1, row * 4 + 4)
+      const word = row * 4
+      this.int32[word + 1] = 0
+      this.int32[word + 2] = 0
+      this.int32[word + 3] = 0
       let i = 0
       // ASCII characters are their own UTF-8 bytes.
       for (; i < length; i++) {
@@ -156,7 +165,7 @@ class ColumnBuffer {
         this.bytes[start + i] = code
       }
       if (i === length) {
-        this.int32[row * 4] = length
+        this.int32[word] = length
         return
       }
     }

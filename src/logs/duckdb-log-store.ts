@@ -65,6 +65,7 @@ function storageType(kqlType: KqlType): string {
  * of 2048 rows at a time.
  */
 class PartWriter {
+  private readonly names: string[]
   private readonly converters: CellConverter[]
   private readonly builder: DataChunkBuilder
   private pending: DuckDBDataChunk[] = []
@@ -78,6 +79,7 @@ class PartWriter {
     referenceMicros: () => number,
     public exists: boolean,
   ) {
+    this.names = columns.map((c) => c.name)
     this.converters = columns.map((c) =>
       cellConverter(c.kqlType, referenceMicros),
     )
@@ -108,9 +110,10 @@ class PartWriter {
     onInvalid: InvalidValueHandler,
   ): void {
     const builder = this.builder
-    const count = this.columns.length
+    const names = this.names
+    const count = names.length
     for (let i = 0; i < count; i++) {
-      const name = this.columns[i]!.name
+      const name = names[i]!
       const value = row[name]
       let converted = value == null ? null : this.converters[i]!(value)
       if (converted === INVALID) {

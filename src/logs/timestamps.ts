@@ -86,16 +86,48 @@ export function parseIsoTimestamp(text: string): number | undefined {
  * nanoseconds (FortiGate `eventtime` uses all of these across versions).
  */
 export function parseEpochTimestamp(text: string): number | undefined {
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(text.trim())
-  if (!match) return undefined
-  const whole = match[1]!
-  if (match[2] !== undefined) {
-    return Number(whole) * MICROS_PER_SECOND + fractionMicros(match[2])
+  const trimmed = text.trim()
+  const length = trimmed.length
+  // A scan for /^\d+(\.\d+)?$/ without a regular expression or substrings,
+  // because Zeek logs have one such time per record.
+  let dot = -1
+  for (let i = 0; i < length; i++) {
+    const code = trimmed.charCodeAt(i)
+    if (code >= 48 && code <= 57) continue
+    if (code !== 46 || dot >= 0 || i === 0) return undefined
+    dot = i
   }
-  if (whole.length <= 11) return Number(whole) * MICROS_PER_SECOND
-  if (whole.length <= 14) return Number(whole) * 1000
-  if (whole.length <= 17) return Number(whole)
-  return Number(whole.slice(0, whole.length - 3))
+  if (length === 0 || dot === length - 1) return undefined
+  if (dot < 0) {
+    if (length <= 11) return Number(trimmed) * MICROS_PER_SECOND
+    if (length <= 14) return Number(trimmed) * 1000
+    if (length <= 17) return Number(trimmed)
+    return Number(trimmed.slice(0, length - 3))
+  }
+  return (
+    wholeNumber(trimmed, dot) * MICROS_PER_SECOND +
+    fractionDigitsMicros(trimmed, dot + 1)
+  )
+}
+
+/** Returns the number that the first `end` characters (all digits) write. */
+function wholeNumber(digits: string, end: number): number {
+  // Up to 15 digits the sum is exact, as Number() of the text is; longer
+  // text goes through Number() so that it rounds the same way.
+  if (end > 15) return Number(digits.slice(0, end))
+  let value = 0
+  for (let i = 0; i < end; i++) value = value * 10 + digits.charCodeAt(i) - 48
+  return value
+}
+
+/** fractionMicros of the digits from `start` to the end of `digits`. */
+function fractionDigitsMicros(digits: string, start: number): number {
+  const end = Math.min(digits.length, start + 6)
+  let value = 0
+  for (let i = start; i < end; i++)
+    value = value * 10 + digits.charCodeAt(i) - 48
+  for (let i = end - start; i < 6; i++) value *= 10
+  return value
 }
 
 const US_PATTERN =

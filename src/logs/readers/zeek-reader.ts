@@ -400,26 +400,82 @@ function zeekTime(value: string | undefined): number | undefined {
   return parseEpochTimestamp(value) ?? parseIsoTimestamp(value)
 }
 
-/** A TSV line as a ZeekRecord; reused for every line of a file. */
+/**
+ * A TSV line as a ZeekRecord; reused for every line of a file. Fields are
+ * located by offset and copied out only when a mapping reads them, which
+ * costs less than splitting the line, because the mappings read only some
+ * fields and most of those are short or unset.
+ */
 class TsvRecord implements ZeekRecord {
-  values: string[] = []
+  private line = ''
+  private fieldCount = 0
+  // Start and end offsets in `line` of the first `fieldCount` fields.
+  private readonly starts: number[] = []
+  private readonly ends: number[] = []
+  // Whether the line contains a \x escape; few do, so the other lines skip
+  // the search per field.
+  private escaped = false
+  // The last time read from this line, because the reader checks `ts`
+  // before the mappings read it again.
+  private timeField: string | undefined
+  private timeValue: number | undefined
   index = new Map<string, number>()
   setSeparator = ','
   unset = '-'
   empty = '(empty)'
 
+  /**
+   * Makes `line` the current record and returns its number of fields, as
+   * `line.split(separator).length` counts them. Offsets are kept for the
+   * first `maxFields` fields only.
+   */
+  setLine(line: string, separator: string, maxFields: number): number {
+    this.line = line
+    this.escaped = line.includes('\\x')
+    this.timeField = undefined
+    if (separator === '') {
+      // split('') makes each UTF-16 code unit a field.
+      for (let i = 0; i < Math.min(line.length, maxFields); i++) {
+        this.starts[i] = i
+        this.ends[i] = i + 1
+      }
+      this.fieldCount = Math.min(line.length, maxFields)
+      return line.length
+    }
+    let count = 0
+    let start = 0
+    for (;;) {
+      const next = line.indexOf(separator, start)
+      if (count < maxFields) {
+        this.starts[count] = start
+        this.ends[count] = next < 0 ? line.length : next
+      }
+      count++
+      if (next < 0) break
+      start = next + separator.length
+    }
+    this.fieldCount = Math.min(count, maxFields)
+    return count
+  }
+
   text(field: string): string | undefined {
     const i = this.index.get(field)
-    if (i === undefined) return undefined
-    const value = this.values[i]
-    if (value === undefined || value === this.unset) return undefined
-    if (value === this.empty) return ''
+    if (i === undefined || i >= this.fieldCount) return undefined
+    const start = this.starts[i]!
+    const end = this.ends[i]!
+    if (this.fieldEquals(start, end, this.unset)) return undefined
+    if (this.fieldEquals(start, end, this.empty)) return ''
+    const value = this.line.slice(start, end)
     // Zeek writes separators and non-printable bytes as \xNN.
-    return value.includes('\\x')
+    return this.escaped && value.includes('\\x')
       ? value.replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) =>
           String.fromCharCode(parseInt(h, 16)),
         )
       : value
+  }
+
+  private fieldEquals(start: number, end: number, text: string): boolean {
+    return end - start === text.length && this.line.startsWith(text, start)
   }
 
   list(field: string): string[] {
@@ -430,7 +486,11 @@ class TsvRecord implements ZeekRecord {
   }
 
   time(field: string): number | undefined {
-    return zeekTime(this.text(field))
+    if (field !== this.timeField) {
+      this.timeField = field
+      this.timeValue = zeekTime(this.text(field))
+    }
+    return this.timeValue
   }
 }
 
@@ -517,15 +577,14 @@ export function createZeekTsvReader(context: ReaderContext): LogReader {
         )
         return
       }
-      const values = text.split(separator)
-      if (values.length !== fieldCount) {
+      const found = record.setLine(text, separator, fieldCount)
+      if (found !== fieldCount) {
         context.sink.unparsed(
           lineNumber,
-          `expected ${fieldCount} tab-separated Zeek fields, found ${values.length}`,
+          `expected ${fieldCount} tab-separated Zeek fields, found ${found}`,
         )
         return
       }
-      record.values = values
       const time = record.time('ts')
       if (time === undefined) {
         context.sink.unparsed(
@@ -534,8 +593,10 @@ export function createZeekTsvReader(context: ReaderContext): LogReader {
         )
         return
       }
-      for (const [mapping, output] of outputs!)
+      for (let i = 0; i < outputs!.length; i++) {
+        const [mapping, output] = outputs![i]!
         output.write(mapping.row(record), lineNumber)
+      }
     },
     end() {},
   }
