@@ -88,7 +88,7 @@ export async function makeBenchLog(
     const text = `${chunk.join('\n')}\n`
     written += Buffer.byteLength(text)
     if (!out.write(text))
-      await new Promise((resolve) => out.once('drain', resolve))
+      await new Promise<void>((resolve) => out.once('drain', () => resolve()))
   }
   await new Promise<void>((resolve) => out.end(() => resolve()))
   return { bytes: (await stat(target)).size, rows, planted }

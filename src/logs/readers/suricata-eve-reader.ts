@@ -14,8 +14,19 @@ function object(value: unknown): JsonObject {
     : {}
 }
 
+// The last timestamp text read and its value, because each event's
+// timestamp is read two or three times (the check, TimeGenerated, and
+// EventStartTime of alerts).
+let lastTimeText: string | undefined
+let lastTimeValue: number | undefined
+
 function time(value: unknown): number | undefined {
-  return typeof value === 'string' ? parseIsoTimestamp(value) : undefined
+  if (typeof value !== 'string') return undefined
+  if (value !== lastTimeText) {
+    lastTimeText = value
+    lastTimeValue = parseIsoTimestamp(value)
+  }
+  return lastTimeValue
 }
 
 function ip(value: unknown): string | undefined {
@@ -122,8 +133,9 @@ const flow = {
     const dstBytes = integerOf(details['bytes_toclient'])
     const srcPackets = integerOf(details['pkts_toserver'])
     const dstPackets = integerOf(details['pkts_toclient'])
-    return {
-      ...sessionColumns(event),
+    // Object.assign rather than a leading spread, which V8 (Node.js 20)
+    // runs about ten times slower when more properties follow it.
+    return Object.assign(sessionColumns(event), {
       EventStartTime: time(details['start']),
       EventEndTime: time(details['end']),
       SrcBytes: srcBytes,
@@ -139,7 +151,7 @@ const flow = {
       TcpFlagsRst: bool(tcp['rst']),
       TcpFlagsPsh: bool(tcp['psh']),
       TcpFlagsUrg: bool(tcp['urg']),
-    }
+    })
   },
 }
 
@@ -177,8 +189,7 @@ const alert = {
     const severity = present(details['severity'])
     const action = present(details['action'])
     const signature = present(details['signature'])
-    return {
-      ...sessionColumns(event),
+    return Object.assign(sessionColumns(event), {
       EventStartTime: time(event['timestamp']),
       ThreatId: present(details['signature_id']),
       ThreatName: signature,
@@ -190,7 +201,7 @@ const alert = {
       EventSeverity: severity === undefined ? undefined : SEVERITIES[severity],
       EventOriginalSeverity: severity,
       EventMessage: signature,
-    }
+    })
   },
 }
 
@@ -507,14 +518,13 @@ const fileinfo = {
     const swap =
       srcPort !== undefined && dstPort !== undefined && srcPort < dstPort
     const name = present(file['filename'])
-    return {
-      ...webColumns(event, swap),
+    return Object.assign(webColumns(event, swap), {
       FileName: name?.slice(name.lastIndexOf('/') + 1) || name,
       FileMD5: present(file['md5']),
       FileSHA1: present(file['sha1']),
       FileSHA256: present(file['sha256']),
       FileSize: integerOf(file['size']),
-    }
+    })
   },
 }
 
