@@ -32,12 +32,12 @@ export async function runDuckDbJoin(
       WITH conn AS (
         SELECT orig_h, orig_p, resp_h, resp_p
         FROM read_csv('${log.replaceAll("'", "''")}', delim = '\t', header = false,
-          comment = '#', null_padding = true, columns = ${CONN_COLUMNS})
+          comment = '#', quote = '', escape = '', auto_detect = false, columns = ${CONN_COLUMNS})
       )
       SELECT
-        count(*) FILTER (WHERE EXISTS (SELECT 1 FROM ioc WHERE
-          (ioc.ip = conn.resp_h AND ioc.port = conn.resp_p) OR
-          (ioc.ip = conn.orig_h AND ioc.port = conn.orig_p))),
+        count(*) FILTER (WHERE
+          EXISTS (SELECT 1 FROM ioc WHERE ioc.ip = conn.resp_h AND ioc.port = conn.resp_p)
+          OR EXISTS (SELECT 1 FROM ioc WHERE ioc.ip = conn.orig_h AND ioc.port = conn.orig_p)),
         count(*) FILTER (WHERE conn.resp_h IN (SELECT ip FROM ioc)
           OR conn.orig_h IN (SELECT ip FROM ioc))
       FROM conn`)

@@ -1,8 +1,7 @@
 /**
- * Inputs of the hunt benchmark: a ThreatFox feed of a fixed number of
- * records taken from a scaled real feed, and a Zeek conn log built by
- * repeating the real trickbot capture with rotated addresses and planting
- * indicator endpoints into some rows.
+ * Inputs of the hunt benchmark. The feed is a fixed number of records taken
+ * from a scaled real feed. The log repeats the real trickbot Zeek capture
+ * with rotated addresses, and some rows get indicator endpoints planted.
  */
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
@@ -22,8 +21,9 @@ const connFixture = path.join(
 const PLANT_EVERY = 1000
 
 /**
- * Writes the first `count` records of the ThreatFox JSON export `source` to
- * `target` and returns the IPv4 `ip:port` endpoints among them.
+ * Writes the first `count` IPv4 `ip:port` records of the ThreatFox JSON
+ * export `source` to `target` and returns their endpoints. The hunt log is
+ * a connection log, so only network indicators can match it.
  */
 export function makeBenchFeed(
   source: string,
@@ -34,15 +34,17 @@ export function makeBenchFeed(
     string,
     { ioc_value: string; ioc_type: string }[]
   >
-  const picked = Object.entries(feed).slice(0, count)
-  writeFileSync(target, JSON.stringify(Object.fromEntries(picked)))
+  const picked: [string, unknown][] = []
   const endpoints: Endpoint[] = []
-  for (const [, records] of picked) {
+  for (const [id, records] of Object.entries(feed)) {
+    if (picked.length === count) break
     const record = records[0]
     const match = /^(\d+\.\d+\.\d+\.\d+):(\d+)$/.exec(record.ioc_value)
-    if (record.ioc_type === 'ip:port' && match)
-      endpoints.push({ ip: match[1], port: Number(match[2]) })
+    if (record.ioc_type !== 'ip:port' || !match) continue
+    picked.push([id, records])
+    endpoints.push({ ip: match[1], port: Number(match[2]) })
   }
+  writeFileSync(target, JSON.stringify(Object.fromEntries(picked)))
   return endpoints
 }
 

@@ -1,9 +1,9 @@
 /**
  * Writes a ThreatFox JSON export that is `factor` times the size of a real
- * one. Copy 0 is the real feed unchanged; each later copy varies every
- * record so that it stays valid but becomes a new indicator: IPv4 addresses
- * get a different last octet, ports shift, domains and URL hosts get a
- * copy-specific label, and hashes are re-derived from the copy number.
+ * one. Copy 0 is the real feed unchanged. Each later copy varies every
+ * record so that it stays valid but becomes a new indicator. IPv4 addresses
+ * get a different last octet and ports shift. Domains and URL hosts get a
+ * copy label, and hashes are re-derived from the copy number.
  */
 import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'

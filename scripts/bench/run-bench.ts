@@ -9,7 +9,7 @@
  *
  * Each huntpack command runs in a fresh process (measure-command.ts) so that
  * its peak memory is its own. Usage:
- *   npm run bench -- [--log-mb N] [--keep DIR]
+ *   npm run bench -- [--log-mb N] [--scale N] [--only build|hunt] [--keep DIR]
  */
 import { spawn } from 'node:child_process'
 import {
@@ -38,6 +38,8 @@ const { values } = parseArgs({
   options: {
     'log-mb': { type: 'string', default: '1024' },
     keep: { type: 'string' },
+    scale: { type: 'string', default: '10' },
+    only: { type: 'string' },
   },
 })
 const logMegabytes = Number(values['log-mb'])
@@ -100,93 +102,108 @@ function progress(message: string): void {
 const sample = path.join(root, 'samples/threatfox-recent.json')
 const rows: string[] = []
 
-progress('build of the bundled sample')
-const sampleBuild = await measure([
-  'build',
-  '--out',
-  path.join(work, 'sample-out'),
-])
-const sampleRecords = Object.values(
-  JSON.parse(readFileSync(sample, 'utf8')),
-).length
-rows.push(
-  `| build, bundled sample | ${sampleRecords.toLocaleString('en')} records | ${sampleBuild.seconds.toFixed(1)} s | ${sampleBuild.peakMiB.toFixed(0)} MiB |`,
-)
+const scale = Number(values.scale)
+const runBuilds = values.only !== 'hunt'
+const runHunt = values.only !== 'build'
 
-progress('build of a feed ten times the sample')
-const scaledFeed = path.join(work, 'feed-x10.json')
-const scaledRecords = makeScaledFeed(sample, scaledFeed, 10)
-const scaledBuild = await measure([
-  'build',
-  scaledFeed,
-  '--out',
-  path.join(work, 'x10-out'),
-])
-rows.push(
-  `| build, sample x10 | ${scaledRecords.toLocaleString('en')} records | ${scaledBuild.seconds.toFixed(1)} s | ${scaledBuild.peakMiB.toFixed(0)} MiB |`,
-)
+if (runBuilds) {
+  progress('build of the bundled sample')
+  const sampleBuild = await measure([
+    'build',
+    '--out',
+    path.join(work, 'sample-out'),
+  ])
+  const sampleRecords = Object.values(
+    JSON.parse(readFileSync(sample, 'utf8')),
+  ).length
+  rows.push(
+    `| build, bundled sample | ${sampleRecords.toLocaleString('en')} records | ${sampleBuild.seconds.toFixed(1)} s | ${sampleBuild.peakMiB.toFixed(0)} MiB |`,
+  )
+}
 
-progress('packages of 10,000 indicators')
-const benchFeed = path.join(work, 'feed-10000.json')
-const endpoints = makeBenchFeed(scaledFeed, benchFeed, 10_000)
-const packages = path.join(work, 'packages-10000')
-const benchBuild = await measure(['build', benchFeed, '--out', packages])
-rows.push(
-  `| build, 10,000 indicators for the hunt | 10,000 records | ${benchBuild.seconds.toFixed(1)} s | ${benchBuild.peakMiB.toFixed(0)} MiB |`,
-)
+const scaledFeed = path.join(work, `feed-x${scale}.json`)
+const scaledRecords = makeScaledFeed(sample, scaledFeed, scale)
+if (runBuilds) {
+  progress(`build of a feed ${scale} times the sample`)
+  const scaledBuild = await measure([
+    'build',
+    scaledFeed,
+    '--out',
+    path.join(work, 'scaled-out'),
+  ])
+  rows.push(
+    `| build, sample x${scale} | ${scaledRecords.toLocaleString('en')} records | ${scaledBuild.seconds.toFixed(1)} s | ${scaledBuild.peakMiB.toFixed(0)} MiB |`,
+  )
+}
 
-progress(`Zeek conn log of ${logMegabytes} MB`)
-const log = path.join(work, 'conn.log')
-const logStats = await makeBenchLog(log, logMegabytes, endpoints)
+let huntRows: string[] = []
+let logLine = ''
+if (runHunt) {
+  progress('packages of 10,000 ip:port indicators')
+  const benchFeed = path.join(work, 'feed-10000.json')
+  const endpoints = makeBenchFeed(scaledFeed, benchFeed, 10_000)
+  const packages = path.join(work, 'packages-10000')
+  const benchBuild = await measure(['build', benchFeed, '--out', packages])
+  rows.push(
+    `| build, 10,000 ip:port indicators for the hunt | ${endpoints.length.toLocaleString('en')} records | ${benchBuild.seconds.toFixed(1)} s | ${benchBuild.peakMiB.toFixed(0)} MiB |`,
+  )
 
-progress('huntpack hunt')
-const hunt = await measure([
-  'hunt',
-  '--packages',
-  packages,
-  '--logs',
-  log,
-  '--out',
-  path.join(work, 'findings'),
-  '--now',
-  '2018-11-10T00:00:00Z',
-])
-const findings = JSON.parse(
-  readFileSync(path.join(work, 'findings/findings.json'), 'utf8'),
-) as { findings?: unknown[] } | unknown[]
-const findingCount = Array.isArray(findings)
-  ? findings.length
-  : (findings.findings?.length ?? 0)
+  progress(`Zeek conn log of ${logMegabytes} MB`)
+  const log = path.join(work, 'conn.log')
+  const logStats = await makeBenchLog(log, logMegabytes, endpoints)
 
-progress('grep -F -f')
-const patterns = path.join(work, 'indicator-ips.txt')
-writeFileSync(
-  patterns,
-  [...new Set(endpoints.map((e) => e.ip))].join('\n') + '\n',
-)
-const grep = await timeShell(`LC_ALL=C grep -c -F -f '${patterns}' '${log}'`)
+  progress('huntpack hunt')
+  const hunt = await measure([
+    'hunt',
+    '--packages',
+    packages,
+    '--logs',
+    log,
+    '--out',
+    path.join(work, 'findings'),
+    '--now',
+    '2018-11-10T00:00:00Z',
+  ])
+  const findings = JSON.parse(
+    readFileSync(path.join(work, 'findings/findings.json'), 'utf8'),
+  ) as { findings?: unknown[] } | unknown[]
+  const findingCount = Array.isArray(findings)
+    ? findings.length
+    : (findings.findings?.length ?? 0)
 
-progress('hand-written DuckDB join')
-const join = await runDuckDbJoin(log, endpoints)
+  progress('grep -F -f')
+  const patterns = path.join(work, 'indicator-ips.txt')
+  writeFileSync(
+    patterns,
+    [...new Set(endpoints.map((e) => e.ip))].join('\n') + '\n',
+  )
+  const grep = await timeShell(`LC_ALL=C grep -c -F -f '${patterns}' '${log}'`)
 
-const perSecond = (seconds: number) =>
-  Math.round(logStats.rows / seconds).toLocaleString('en')
-const huntRows = [
-  `| huntpack hunt (load, translate, run, write findings) | ${hunt.seconds.toFixed(1)} s | ${perSecond(hunt.seconds)} | ${hunt.peakMiB.toFixed(0)} MiB | ${findingCount.toLocaleString('en')} findings |`,
-  `| grep -c -F -f (indicator addresses, substring match) | ${grep.seconds.toFixed(1)} s | ${perSecond(grep.seconds)} | n/a | ${Number(grep.output).toLocaleString('en')} matching lines |`,
-  `| DuckDB read_csv + join on address and port | ${join.seconds.toFixed(1)} s | ${perSecond(join.seconds)} | n/a | ${join.portMatches.toLocaleString('en')} ip:port rows, ${join.addressMatches.toLocaleString('en')} address rows |`,
-]
+  progress('hand-written DuckDB join')
+  const join = await runDuckDbJoin(log, endpoints)
+
+  const perSecond = (seconds: number) =>
+    Math.round(logStats.rows / seconds).toLocaleString('en')
+  huntRows = [
+    `| huntpack hunt (load, translate, run, write findings) | ${hunt.seconds.toFixed(1)} s | ${perSecond(hunt.seconds)} | ${hunt.peakMiB.toFixed(0)} MiB | ${findingCount.toLocaleString('en')} findings |`,
+    `| grep -c -F -f (indicator addresses, substring match) | ${grep.seconds.toFixed(1)} s | ${perSecond(grep.seconds)} | n/a | ${Number(grep.output).toLocaleString('en')} matching lines |`,
+    `| DuckDB read_csv + join on address and port | ${join.seconds.toFixed(1)} s | ${perSecond(join.seconds)} | n/a | ${join.portMatches.toLocaleString('en')} ip:port rows, ${join.addressMatches.toLocaleString('en')} address rows |`,
+  ]
+  logLine = `Hunt: ${(logStats.bytes / 1e6).toFixed(0)} MB Zeek conn log, ${logStats.rows.toLocaleString('en')} rows, ${logStats.planted.toLocaleString('en')} planted indicator rows, ${endpoints.length.toLocaleString('en')} ip:port indicators.`
+}
 
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}, ${os.platform()} ${os.release()}`
 const results = [
   '<!-- bench:results:start -->',
   `Run on ${new Date().toISOString().slice(0, 10)}; machine: ${machine}.`,
   '',
+  `Options: ${process.argv.slice(2).join(' ') || 'defaults'}.`,
+  '',
   '| Build | Input | Wall time | Peak memory |',
   '|---|---|---:|---:|',
   ...rows,
   '',
-  `Hunt: ${(logStats.bytes / 1e6).toFixed(0)} MB Zeek conn log, ${logStats.rows.toLocaleString('en')} rows, ${logStats.planted.toLocaleString('en')} planted indicator rows, 10,000 indicators (${endpoints.length.toLocaleString('en')} ip:port).`,
+  logLine,
   '',
   '| Engine | Wall time | Log rows per second | Peak memory | Result |',
   '|---|---:|---:|---:|---|',

@@ -25,9 +25,9 @@ const TIMESTAMP_MIN = -9223372022400000000n
 const TIMESTAMP_MAX = 9223372036854775806n
 
 /**
- * Returns an integer-valued number as a number when it is a safe integer
- * (every such value is within both ranges below), else as a bigint within
- * [min, max], else INVALID. Safe integers stay numbers to spare a BigInt
+ * Returns an integer-valued number as is when it is a safe integer, else as
+ * a bigint within [min, max], else INVALID. Every safe integer is within
+ * the int64 and TIMESTAMP ranges, and keeping it a number spares a BigInt
  * per value.
  */
 function integerValue(value: number, min: bigint, max: bigint): Converted {

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { endianness } from 'node:os'
 
 import {
   BIGINT,
@@ -24,7 +25,7 @@ const bindings = createRequire(requireHere.resolve('@duckdb/node-api'))(
 /** DuckDB's vector size, the maximum number of rows in one data chunk. */
 export const CHUNK_ROWS = 2048
 
-/** How a column's values are laid out in a DuckDB vector. */
+/** The memory layout of a column's values in a DuckDB vector. */
 export type ColumnStorage =
   | 'integer'
   | 'bigint'
@@ -101,7 +102,7 @@ class ColumnBuffer {
   setNull(row: number): void {
     this.validity[row >> 3]! &= ~(1 << (row & 7))
     this.hasNull = true
-    // An empty inline string, so no row holds bytes of an earlier chunk.
+    // An empty inline string, so that no bytes of an earlier chunk stay.
     if (this.storage === 'varchar') {
       const word = row * 4
       this.int32[word] = 0
@@ -142,8 +143,8 @@ class ColumnBuffer {
       this.int64[word >> 1] = value
       return
     }
-    // Two 32-bit halves avoid a BigInt per value; this is exact for safe
-    // integers, which the converters return as numbers.
+    // Two 32-bit halves spare a BigInt per value. They are exact for safe
+    // integers, which is what the converters return as numbers.
     const high = Math.floor(value / TWO_TO_32)
     this.int32[word] = value - high * TWO_TO_32
     this.int32[word + 1] = high
@@ -214,10 +215,10 @@ class ColumnBuffer {
  * native copy per column, plus one call per string of more than 12 bytes
  * or with non-ASCII characters. Writing through `DuckDBVector.setItem`
  * instead costs a native call per string and a BigInt per 64-bit value.
+ * The layout is that of DuckDB's C API (duckdb.h) on a little-endian CPU;
+ * DuckDB's Node.js packages exist only for x64 and arm64, which are.
  *
- * NOTE: this relies on a little-endian machine (as DuckDB's own Node.js
- * client does when it reads vectors) and on the duckdb_string_t layout of
- * DuckDB's C API.
+ * @throws Error on a big-endian CPU.
  */
 export class DataChunkBuilder {
   private readonly columns: ColumnBuffer[]
@@ -226,14 +227,18 @@ export class DataChunkBuilder {
   rows = 0
 
   constructor(storage: readonly ColumnStorage[]) {
+    if (endianness() !== 'LE')
+      throw new Error('DataChunkBuilder needs a little-endian CPU')
     this.columns = storage.map((s) => new ColumnBuffer(s))
     this.types = storage.map((s) => DUCKDB_TYPES[s])
   }
 
   /**
-   * Sets one cell of the current row (index `rows`); null is SQL NULL.
+   * Sets one cell of the current row (index `rows`). Null is SQL NULL.
    * The value must have the JavaScript type of the column's storage (see
-   * `ChunkValue`), integers within the column type's range.
+   * `ChunkValue`), integers within the column type's range. Every column
+   * must be set once per row, because buffers keep the previous chunk's
+   * cells.
    */
   set(column: number, value: ChunkValue | null): void {
     const buffer = this.columns[column]!
@@ -241,7 +246,7 @@ export class DataChunkBuilder {
     else buffer.set(this.rows, value)
   }
 
-  /** Finishes the current row; returns true when the chunk is full. */
+  /** Finishes the current row and returns true when the chunk is full. */
   endRow(): boolean {
     this.rows++
     return this.rows === CHUNK_ROWS

@@ -112,15 +112,15 @@ export function parseEpochTimestamp(text: string): number | undefined {
 
 /** Returns the number that the first `end` characters (all digits) write. */
 function wholeNumber(digits: string, end: number): number {
-  // Up to 15 digits the sum is exact, as Number() of the text is; longer
-  // text goes through Number() so that it rounds the same way.
+  // Up to 15 digits, the sum is exact, as Number() is. Longer text goes
+  // through Number() so that it rounds the same way.
   if (end > 15) return Number(digits.slice(0, end))
   let value = 0
   for (let i = 0; i < end; i++) value = value * 10 + digits.charCodeAt(i) - 48
   return value
 }
 
-/** fractionMicros of the digits from `start` to the end of `digits`. */
+/** Returns fractionMicros of the digits from `start` on, without a substring. */
 function fractionDigitsMicros(digits: string, start: number): number {
   const end = Math.min(digits.length, start + 6)
   let value = 0

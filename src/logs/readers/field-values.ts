@@ -45,7 +45,8 @@ export function integerOf(value: unknown): number | undefined {
     if (digit < 0 || digit > 9) return undefined
     sum = sum * 10 + digit
   }
-  // The sum is exact up to 15 digits; longer text rounds as Number() does.
+  // The sum is exact up to 15 digits. Longer text goes through Number() so
+  // that it rounds the same way.
   if (value.length > 15) return Number(value)
   return negative ? -sum : sum
 }

@@ -401,10 +401,10 @@ function zeekTime(value: string | undefined): number | undefined {
 }
 
 /**
- * A TSV line as a ZeekRecord; reused for every line of a file. Fields are
- * located by offset and copied out only when a mapping reads them, which
- * costs less than splitting the line, because the mappings read only some
- * fields and most of those are short or unset.
+ * A TSV line as a ZeekRecord, reused for every line of a file. Fields are
+ * located by offset and copied only when a mapping reads them. That costs
+ * less than splitting the line, because the mappings read only some fields
+ * and most of those are short or unset.
  */
 class TsvRecord implements ZeekRecord {
   private line = ''
@@ -412,7 +412,7 @@ class TsvRecord implements ZeekRecord {
   // Start and end offsets in `line` of the first `fieldCount` fields.
   private readonly starts: number[] = []
   private readonly ends: number[] = []
-  // Whether the line contains a \x escape; few do, so the other lines skip
+  // Whether the line contains a \x escape. Few lines do, so the others skip
   // the search per field.
   private escaped = false
   // The last time read from this line, because the reader checks `ts`
