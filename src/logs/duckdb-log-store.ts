@@ -112,10 +112,6 @@ class PartWriter {
     const builder = this.builder
     const names = this.names
     const count = names.length
-    if (process.env.HP_COMPILED) {
-      ;(this as any).compiled ??= new Function('row', 'builder', 'conv', 'onInvalid', 'line', 'INVALID', names.map((n, i) => `{ const v = row[${JSON.stringify(n)}]; let c = v == null ? null : conv[${i}](v); if (c === INVALID) { onInvalid(${JSON.stringify(n)}, v, line); c = null } builder.set(${i}, c) }`).join('\n'))
-      ;(this as any).compiled(row, builder, this.converters, onInvalid, line, INVALID)
-    } else
     for (let i = 0; i < count; i++) {
       const name = names[i]!
       const value = row[name]
