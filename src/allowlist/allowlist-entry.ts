@@ -1,6 +1,6 @@
 import type { IpAddress, IpNetwork } from './ip-address.ts'
 
-/** What an allow-list entry matches. */
+/** The kind of value an allow-list entry matches. */
 export type AllowlistEntryMatcher =
   | { kind: 'ip'; address: IpAddress }
   | { kind: 'network'; network: IpNetwork }
@@ -14,7 +14,7 @@ export interface AllowlistEntry {
   matcher: AllowlistEntryMatcher
   /** Name of the list, for example `user allow-list` or `reserved ranges (private)`. */
   list: string
-  /** Where the entry is defined: `FILE line N`, an RFC or a published list. */
+  /** Source of the entry: `FILE line N`, an RFC or a published list. */
   source: string
   /**
    * True when the entry applies only to bare domain indicators, so a URL on
@@ -23,7 +23,7 @@ export interface AllowlistEntry {
   domainIndicatorsOnly?: boolean
 }
 
-/** Why an indicator was allow-listed. */
+/** The reason an indicator was allow-listed. */
 export interface AllowlistMatch {
   entry: AllowlistEntry
   /** One sentence for reports and the state's status reason. */

@@ -1,7 +1,7 @@
 /**
  * Why a feed download failed:
  * - `missing-key`: no Auth-Key in the environment.
- * - `rejected-key`: the service answered 401/403 or `unknown_auth_key`.
+ * - `rejected-key`: the service returned 401/403 or `unknown_auth_key`.
  * - `timeout`: every attempt timed out.
  * - `network`: every attempt failed before an HTTP status arrived.
  * - `http`: a status that is not retried (4xx), or 5xx/429 after the last attempt.

@@ -14,24 +14,24 @@ import {
   type ThreatFoxExportKind,
 } from './threatfox-client.ts'
 
-/** What to download from ThreatFox. */
+/** The ThreatFox download: an API query or a bulk export. */
 export type ThreatFoxFetchRequest =
   | { kind: 'recent'; days: number }
   | { kind: 'malware'; malware: string }
   | { kind: 'export'; export: ThreatFoxExportKind }
 
-/** The `limit` huntpack sends with a `malwareinfo` query: the most IOCs it asks for. */
+/** The `limit` huntpack sends with a `malwareinfo` query: the maximum number of IOCs requested. */
 export const MALWAREINFO_LIMIT = 1000
 
 /** A download saved to disk, ready for ingest. */
 export interface FetchedFeed {
   /** Path of the saved response. */
   file: string
-  /** Where it came from, for logs and the runs table, for example `ThreatFox API get_iocs days=1`. */
+  /** Source description, for logs and the runs table, for example `ThreatFox API get_iocs days=1`. */
   source: string
   /** IOC records in the response; 0 for an empty result. */
   recordCount: number
-  /** True when the API answered `no_result`. */
+  /** True when the API returned `no_result`. */
   empty: boolean
   attempts: number
 }

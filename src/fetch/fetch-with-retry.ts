@@ -9,7 +9,7 @@ export interface RetryEvent {
   maxAttempts: number
   /** Wait before the next attempt, in milliseconds. */
   delayMs: number
-  /** Why the attempt failed, for example `HTTP 502 Bad Gateway` or `timed out after 100 ms`. */
+  /** Failure reason of the attempt, for example `HTTP 502 Bad Gateway` or `timed out after 100 ms`. */
   reason: string
 }
 

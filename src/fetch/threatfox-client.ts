@@ -15,7 +15,7 @@ import { redactSecret } from './redact-secret.ts'
  */
 export const THREATFOX_API_URL = 'https://threatfox-api.abuse.ch/api/v1/'
 
-/** Base of the ThreatFox bulk exports; {@link THREATFOX_EXPORTS} holds the paths below it. */
+/** Base of the ThreatFox bulk exports; {@link THREATFOX_EXPORTS} contains the paths below it. */
 export const THREATFOX_EXPORT_URL = 'https://threatfox.abuse.ch/export/'
 
 /** Page that issues ThreatFox Auth-Keys, free of charge. */
@@ -66,7 +66,7 @@ export interface ThreatFoxClientOptions extends RetryOptions {
 /** The body of a successful API query. */
 export interface ThreatFoxApiResult {
   query: ThreatFoxApiQuery
-  /** `no_result` is a successful answer with zero IOCs. */
+  /** `no_result` is a successful response with zero IOCs. */
   queryStatus: 'ok' | 'no_result'
   /** IOC records in `data`, 0 for `no_result`. */
   recordCount: number
@@ -91,7 +91,7 @@ export interface ThreatFoxExportResult {
 /**
  * Reads the ThreatFox endpoints and Auth-Key from the environment:
  * `THREATFOX_API_URL` and `THREATFOX_EXPORT_URL` replace the public endpoints
- * (for a proxy or a test server), `THREATFOX_AUTH_KEY` holds the key.
+ * (for a proxy or a test server), `THREATFOX_AUTH_KEY` contains the key.
  */
 export function resolveThreatFoxSettings(
   env: NodeJS.ProcessEnv = process.env,
@@ -105,7 +105,7 @@ export function resolveThreatFoxSettings(
 }
 
 /**
- * Sends one query to the ThreatFox API and checks the answer.
+ * Sends one query to the ThreatFox API and checks the response.
  *
  * Throws {@link FetchError}: `missing-key` before any request when no key is
  * set, `rejected-key` on HTTP 401/403 or `query_status: unknown_auth_key`,
@@ -151,7 +151,7 @@ export async function queryThreatFoxApi(
  *
  * Throws {@link FetchError}: `rejected-key` on HTTP 401/403, `http` on other
  * non-success statuses, `invalid-response` when a JSON export is truncated
- * or the ZIP is damaged or holds no CSV file.
+ * or the ZIP is damaged or contains no CSV file.
  */
 export async function downloadThreatFoxExport(
   kind: ThreatFoxExportKind,

@@ -8,7 +8,7 @@
 /** Observable kinds huntpack hunts. ThreatFox `ip:port` becomes `ip` with a port. */
 export type IndicatorType = 'ip' | 'domain' | 'url' | 'md5' | 'sha1' | 'sha256'
 
-/** Where one input record came from, kept for every record merged into an indicator. */
+/** Origin of one input record, kept for every record merged into an indicator. */
 export interface RecordOrigin {
   /** Feed name, for example `threatfox`. */
   feed: string

@@ -10,7 +10,7 @@ export interface IngestIntoStateOptions {
   command: string
   /** Feed files to read. */
   paths: string[]
-  /** How the run names its sources; defaults to `paths`. */
+  /** Source names recorded for the run. The default is `paths`. */
   sources?: string[]
   policy: LifecyclePolicy
   allowlist: Allowlist

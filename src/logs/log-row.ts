@@ -15,7 +15,7 @@ export interface TableOutput {
   write(row: LogRow, line: number): void
 }
 
-/** Where a reader sends its rows and the records it could not load. */
+/** Destination of a reader's rows and the records it could not load. */
 export interface LogSink {
   /**
    * Opens the output for `table` with the catalog columns a reader fills.

@@ -1,7 +1,7 @@
 import type { DetectedLogFormat } from '../log-format.ts'
 import type { LogSink } from '../log-row.ts'
 
-/** What a reader gets for one file. */
+/** Input of a reader for one file. */
 export interface ReaderContext {
   readonly file: string
   readonly format: DetectedLogFormat
